@@ -1,0 +1,1 @@
+"""The domain core of Desk. Nothing under ``desk.core`` imports Qt."""
