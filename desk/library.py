@@ -129,6 +129,7 @@ class Library:
         self.notices: list[str] = []
         self._index: Any = None
         self._matcher: Any = None
+        self._entity_ids: dict[str, int] = {}
         self._closed = False
 
     # ------------------------------------------------------------------
@@ -365,10 +366,11 @@ class Library:
             from desk.core.analysis.entities import EntityMatcher
             from desk.core.analysis.gazetteer import GazetteerEntry
 
+            entities = self.store.entities()
             entries = [
-                GazetteerEntry(e.key, e.name, e.kind, e.aliases, e.description)
-                for e in self.store.entities()
+                GazetteerEntry(e.key, e.name, e.kind, e.aliases, e.description) for e in entities
             ]
+            self._entity_ids = {e.key: e.id for e in entities}
             self._matcher = EntityMatcher(entries)
         return self._matcher
 
@@ -376,8 +378,7 @@ class Library:
         from desk.core.analysis.dates import extract_dates
 
         matcher = self._entity_matcher()
-        key_to_id = {e.key: e.id for e in self.store.entities()} if matcher else {}
-        self.store.replace_mentions(conn, pid, matcher.find(body), key_to_id)
+        self.store.replace_mentions(conn, pid, matcher.find(body), self._entity_ids)
         self.store.replace_event_dates(conn, pid, extract_dates(body, published))
 
     def _load_gazetteer(self) -> None:
