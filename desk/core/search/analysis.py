@@ -1,7 +1,7 @@
 """The one analyzer Desk uses for every text field, on the index and the query side.
 
-Text is folded with :func:`desk.core.text.fold_keep_offsets` (THE definition of
-"same letters"), then cut into tokens:
+Text is folded character by character exactly as :func:`desk.core.text.fold_keep_offsets`
+does (THE definition of "same letters"; memoised here for speed), then cut into tokens:
 
 * Latin words: Porter-stemmed (``clashes`` -> ``clash``).
 * Cyrillic words (Russian, Tajik): a light suffix stripper keeping at least four
@@ -24,9 +24,7 @@ from functools import lru_cache
 from whoosh.analysis import Token, Tokenizer
 from whoosh.lang.porter import stem as _porter_stem
 
-from desk.core.text import fold, fold_keep_offsets, is_cjk
-
-_WORD_RE = re.compile(r"[^\W_]+", re.UNICODE)
+from desk.core.text import fold
 
 # Folded Russian/Tajik endings, longest first.  ``fold`` strips marks, so ``й``
 # arrives as ``и`` and ``ё`` as ``е``; Tajik ``ӣ``/``ӯ`` as ``и``/``у``.
@@ -128,12 +126,64 @@ class Piece:
     han: bool = False
 
 
-def _han_pieces(run: str, base: int, origin: list[int]) -> Iterator[tuple[str, int, int]]:
-    if len(run) == 1:
-        yield run, origin[base], origin[base + 1]
-        return
-    for i in range(len(run) - 1):
-        yield run[i : i + 2], origin[base + i], origin[base + i + 2]
+_HAN = "\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\U00020000-\U0002a6df"
+_RUN_RE = re.compile(f"(?P<han>[{_HAN}]+)|[^\\W_{_HAN}]+")
+
+
+class _FoldCache(dict[str, str]):
+    """Per-character fold, memoised; identical to ``fold_keep_offsets``'s rule."""
+
+    def __missing__(self, ch: str) -> str:
+        f = (" " if ch in "-\x00" else ch.lower()) if ch.isascii() else fold(ch)
+        self[ch] = f
+        return f
+
+
+_FOLD_CHARS = _FoldCache()
+
+
+def fold_offsets(text: str) -> tuple[str, list[int] | None]:
+    """Like :func:`desk.core.text.fold_keep_offsets`, but memoised per character.
+
+    Returns ``origin=None`` when every character folded to exactly one (the common
+    case), meaning offsets are unchanged.
+    """
+    parts = list(map(_FOLD_CHARS.__getitem__, text))
+    folded = "".join(parts)
+    if len(folded) == len(text) and all(len(p) == 1 for p in parts):
+        return folded, None
+    origin: list[int] = []
+    for i, p in enumerate(parts):
+        origin.extend([i] * len(p))
+    origin.append(len(text))
+    return folded, origin
+
+
+def iter_tuples(text: str, stem: bool = True) -> Iterator[tuple[str, int, int, int, bool]]:
+    """Fast core of :func:`iter_pieces`: ``(term, pos, start, end, han)`` tuples."""
+    folded, origin = fold_offsets(text)
+    pos = 0
+    stemmer = stem_word if stem else None
+    for m in _RUN_RE.finditer(folded):
+        s, e = m.span()
+        run = m.group()
+        if m.group("han") is None:
+            if origin is not None:
+                s, e = origin[s], origin[e]
+            yield (stemmer(run) if stemmer else run), pos, s, e, False
+            pos += 1
+        elif len(run) == 1:
+            if origin is not None:
+                s, e = origin[s], origin[e]
+            yield run, pos, s, e, True
+            pos += 1
+        else:
+            for i in range(len(run) - 1):
+                a, b = s + i, s + i + 2
+                if origin is not None:
+                    a, b = origin[a], origin[b]
+                yield run[i : i + 2], pos, a, b, True
+                pos += 1
 
 
 def iter_pieces(text: str, *, stem: bool = True) -> Iterator[Piece]:
@@ -143,37 +193,8 @@ def iter_pieces(text: str, *, stem: bool = True) -> Iterator[Piece]:
         text: the original (unfolded) text.
         stem: apply stemming (False gives the folded surface words, for prefixes).
     """
-    folded, origin = fold_keep_offsets(text)
-    pos = 0
-    for m in _WORD_RE.finditer(folded):
-        word = m.group()
-        base = m.start()
-        if not any(is_cjk(c) for c in word):
-            yield Piece(stem_word(word) if stem else word, pos, origin[base], origin[m.end()])
-            pos += 1
-            continue
-        # Split the run into Han and non-Han stretches.
-        i = 0
-        n = len(word)
-        while i < n:
-            j = i
-            han = is_cjk(word[i])
-            while j < n and is_cjk(word[j]) == han:
-                j += 1
-            part = word[i:j]
-            if han:
-                for t, s, e in _han_pieces(part, base + i, origin):
-                    yield Piece(t, pos, s, e, han=True)
-                    pos += 1
-            else:
-                yield Piece(
-                    stem_word(part) if stem else part,
-                    pos,
-                    origin[base + i],
-                    origin[base + j],
-                )
-                pos += 1
-            i = j
+    for t, pos, s, e, han in iter_tuples(text, stem):
+        yield Piece(t, pos, s, e, han)
 
 
 def analyze(text: str, *, stem: bool = True) -> list[str]:
@@ -219,17 +240,17 @@ class DeskTokenizer(Tokenizer):
                 t.endchar = start_char + len(value)
             yield t
             return
-        for piece in iter_pieces(value):
-            t.text = piece.text
+        for text, pos, s, e, _han in iter_tuples(value):
+            t.text = text
             t.boost = 1.0
             t.stopped = False
             if keeporiginal:
-                t.original = piece.text
+                t.original = text
             if positions:
-                t.pos = start_pos + piece.pos
+                t.pos = start_pos + pos
             if chars:
-                t.startchar = start_char + piece.start
-                t.endchar = start_char + piece.end
+                t.startchar = start_char + s
+                t.endchar = start_char + e
             yield t
 
 
