@@ -1,0 +1,379 @@
+"""A saved or pasted web page to clean Markdown plus its metadata.
+
+The page is untrusted: scripts, frames, forms, event handlers, images and
+``javascript:``/``data:``/``file:`` links never make it into the Markdown, and
+no raw HTML tag survives (a literal ``<tag`` in the text is escaped).
+"""
+
+from __future__ import annotations
+
+import json
+import re
+import warnings
+from dataclasses import dataclass
+from typing import Any
+from urllib.parse import urljoin, urlsplit
+
+from bs4 import BeautifulSoup, Comment, MarkupResemblesLocatorWarning, Tag
+from bs4.element import Doctype, ProcessingInstruction
+from markdownify import ATX, MarkdownConverter
+
+_DROP_TAGS = (
+    "script",
+    "style",
+    "noscript",
+    "iframe",
+    "frame",
+    "frameset",
+    "object",
+    "embed",
+    "applet",
+    "form",
+    "nav",
+    "header",
+    "footer",
+    "aside",
+    "svg",
+    "math",
+    "template",
+    "link",
+    "meta",
+    "base",
+    "button",
+    "input",
+    "select",
+    "textarea",
+    "label",
+    "dialog",
+    "canvas",
+    "video",
+    "audio",
+    "source",
+    "track",
+    "picture",
+    "img",
+    "map",
+    "area",
+    "figcaption",
+)
+_SAFE_SCHEMES = ("http", "https", "mailto")
+# class/id words of the boxes around an article: ads, sharing, related links.
+_CHROME_WORD = re.compile(
+    r"^(?:ads?|adv|advert\w*|advertisement|adslot|ad-\w+|\w+-ad|banner|promo\w*|sponsor\w*|"
+    r"share|sharing|social|share-\w+|social-\w+|related(?:-\w+)?|newsletter\w*|subscribe\w*|"
+    r"subscription|cookie\w*|consent|paywall|popup|modal|outbrain|taboola|breadcrumbs?|"
+    r"comments?|sidebar|menu|skip-link|visually-hidden|sr-only|hidden|print-only)$",
+    re.IGNORECASE,
+)
+# Runs of spaces left where an inline image or icon was removed.
+_SPACES = re.compile(r"(?<=\S) {2,}(?=\S)")
+_TAG_LIKE = re.compile(r"<(?=[A-Za-z/!?])")
+
+
+@dataclass(frozen=True)
+class HtmlPage:
+    """The page reduced to Markdown, with what its head says about it."""
+
+    markdown: str
+    title: str | None = None
+    url: str | None = None
+    publisher: str | None = None
+    author: str | None = None
+    published: str | None = None
+    language: str | None = None
+    captions: int = 0
+    images: int = 0
+
+
+def _soup(html: str) -> BeautifulSoup:
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", MarkupResemblesLocatorWarning)
+        return BeautifulSoup(html, "html.parser")
+
+
+def _meta(soup: BeautifulSoup, *keys: str) -> str | None:
+    for key in keys:
+        for attr in ("property", "name", "itemprop"):
+            tag = soup.find("meta", attrs={attr: re.compile(rf"^{re.escape(key)}$", re.I)})
+            if isinstance(tag, Tag):
+                content = tag.get("content")
+                if isinstance(content, str) and content.strip():
+                    return " ".join(content.split())
+    return None
+
+
+def _json_ld(soup: BeautifulSoup) -> dict[str, Any]:
+    """The first Article-like JSON-LD object of the page (parsed, never run)."""
+    for script in soup.find_all("script", attrs={"type": "application/ld+json"}):
+        try:
+            data = json.loads(script.get_text())
+        except (ValueError, TypeError):
+            continue
+        items = data if isinstance(data, list) else [data]
+        flat: list[Any] = []
+        for item in items:
+            if isinstance(item, dict) and isinstance(item.get("@graph"), list):
+                flat.extend(item["@graph"])
+            else:
+                flat.append(item)
+        for item in flat:
+            if isinstance(item, dict) and "Article" in str(item.get("@type", "")):
+                return item
+    return {}
+
+
+def _ld_name(value: Any) -> str | None:
+    if isinstance(value, list) and value:
+        value = value[0]
+    if isinstance(value, dict):
+        value = value.get("name")
+    return value.strip() if isinstance(value, str) and value.strip() else None
+
+
+_ISO = re.compile(r"^\s*(\d{4})(?:-(\d{1,2})(?:-(\d{1,2}))?)?")
+
+
+def iso_date(value: str | None) -> str | None:
+    """``2021-10-28T09:00:00Z`` -> ``2021-10-28``; ``2021-10`` stays partial."""
+    if not value:
+        return None
+    m = _ISO.match(value)
+    if not m:
+        return None
+    year, month, day = m.groups()
+    if not 1000 <= int(year) <= 2999:
+        return None
+    out = year
+    if month and 1 <= int(month) <= 12:
+        out += f"-{int(month):02d}"
+        if day and 1 <= int(day) <= 31:
+            out += f"-{int(day):02d}"
+    return out
+
+
+def _safe_url(href: str | None, base: str | None = None) -> str | None:
+    """An ``http``/``https``/``mailto`` URL, resolved against ``base``; else None."""
+    if not href:
+        return None
+    href = "".join(href.split())  # "java\nscript:" tricks
+    if not href or href.startswith("#") or "\\" in href:
+        return None
+    scheme = urlsplit(href).scheme.lower()
+    if not scheme:
+        if base is None:
+            return None
+        href = urljoin(base, href)
+        scheme = urlsplit(href).scheme.lower()
+    return href if scheme in _SAFE_SCHEMES else None
+
+
+def _is_chrome_box(tag: Tag) -> bool:
+    words: list[str] = []
+    for attr in ("class", "id", "role"):
+        value = tag.get(attr)
+        if isinstance(value, str):
+            words.extend(value.split())
+        elif isinstance(value, list):
+            words.extend(str(v) for v in value)
+    if tag.get("hidden") is not None or tag.get("aria-hidden") == "true":
+        return True
+    style = tag.get("style")
+    if isinstance(style, str) and re.search(r"display\s*:\s*none", style, re.I):
+        return True
+    return any(_CHROME_WORD.match(w) for w in words) or tag.get("role") in (
+        "navigation",
+        "banner",
+        "contentinfo",
+        "complementary",
+        "search",
+    )
+
+
+def _text_len(tag: Tag) -> int:
+    return sum(len(p.get_text(" ", strip=True)) for p in tag.find_all("p"))
+
+
+def _main_content(soup: BeautifulSoup) -> Tag:
+    articles = [a for a in soup.find_all("article") if isinstance(a, Tag)]
+    if articles:
+        return max(articles, key=_text_len)
+    for finder in (
+        lambda: soup.find("main"),
+        lambda: soup.find(attrs={"role": "main"}),
+        lambda: soup.find(attrs={"itemprop": "articleBody"}),
+    ):
+        found = finder()
+        if isinstance(found, Tag) and _text_len(found) > 0:
+            return found
+    # The element holding the most paragraph text directly.
+    best: Tag | None = None
+    best_len = 0
+    for tag in soup.find_all(True):
+        if not isinstance(tag, Tag):
+            continue
+        n = sum(len(p.get_text(" ", strip=True)) for p in tag.find_all("p", recursive=False))
+        if n > best_len:
+            best, best_len = tag, n
+    if best is not None:
+        return best
+    body = soup.find("body")
+    return body if isinstance(body, Tag) else soup
+
+
+class _Converter(MarkdownConverter):
+    """markdownify with images gone and only safe links kept."""
+
+    def convert_img(self, el: Tag, text: str, parent_tags: set[str]) -> str:
+        return ""
+
+    def convert_a(self, el: Tag, text: str, parent_tags: set[str]) -> str:
+        href = el.get("href")
+        if not isinstance(href, str) or _safe_url(href) is None:
+            return text
+        return str(super().convert_a(el, text, parent_tags))
+
+
+def _escape_tags(markdown: str) -> str:
+    """Escape ``<`` that would open a tag, outside code."""
+    out: list[str] = []
+    fence: str | None = None
+    for line in markdown.split("\n"):
+        stripped = line.lstrip()
+        if fence is not None:
+            out.append(line)
+            if stripped.startswith(fence):
+                fence = None
+            continue
+        m = re.match(r"(`{3,}|~{3,})", stripped)
+        if m:
+            fence = m.group(1)
+            out.append(line)
+            continue
+        parts = re.split(r"(`+[^`]*`+)", line)
+        out.append(
+            "".join(
+                p if p.startswith("`") else _TAG_LIKE.sub(r"\\<", _SPACES.sub(" ", p))
+                for p in parts
+            )
+        )
+    return "\n".join(out)
+
+
+def html_to_markdown(html: str, *, base_url: str | None = None) -> HtmlPage:
+    """Reduce a page to its main content as Markdown, with its metadata.
+
+    Args:
+        html: the page's source.
+        base_url: where the page came from, to resolve relative links.
+
+    Returns:
+        An :class:`HtmlPage`; ``markdown`` may be empty for an empty page.
+    """
+    soup = _soup(html)
+    ld = _json_ld(soup)
+
+    url = _safe_url(_meta(soup, "og:url"))
+    if url is None:
+        canon = soup.find("link", rel=lambda v: bool(v) and "canonical" in v)
+        if isinstance(canon, Tag):
+            href = canon.get("href")
+            url = _safe_url(href if isinstance(href, str) else None, base_url)
+    if url is not None and not url.startswith("http"):
+        url = None
+    base = url or base_url
+
+    publisher = _meta(soup, "og:site_name", "application-name") or _ld_name(ld.get("publisher"))
+    title = _meta(soup, "og:title", "twitter:title")
+    h1 = soup.find("h1")
+    if title is None and isinstance(h1, Tag):
+        title = " ".join(h1.get_text(" ", strip=True).split()) or None
+    if title is None and isinstance(soup.title, Tag):
+        title = " ".join(soup.title.get_text(" ", strip=True).split()) or None
+        if title and publisher:
+            title = re.sub(rf"\s*[|\-–—:]\s*{re.escape(publisher)}\s*$", "", title) or title
+
+    author = _meta(soup, "author", "article:author", "byl", "sailthru.author", "dc.creator")
+    if author and author.startswith(("http://", "https://")):
+        author = None
+    if author is None:
+        author = _ld_name(ld.get("author"))
+    if author is None:
+        rel = soup.find(attrs={"rel": "author"}) or soup.find(attrs={"itemprop": "author"})
+        if isinstance(rel, Tag):
+            author = " ".join(rel.get_text(" ", strip=True).split()) or None
+    if author:
+        author = re.sub(r"^(?:By|Автор:?)\s+", "", author, flags=re.I)
+
+    published = iso_date(
+        _meta(soup, "article:published_time", "datePublished", "date", "dc.date", "pubdate")
+    )
+    if published is None:
+        published = iso_date(
+            ld.get("datePublished") if isinstance(ld.get("datePublished"), str) else None
+        )
+    if published is None:
+        time = soup.find("time", attrs={"datetime": True})
+        if isinstance(time, Tag):
+            dt = time.get("datetime")
+            published = iso_date(dt if isinstance(dt, str) else None)
+
+    language = None
+    html_tag = soup.find("html")
+    if isinstance(html_tag, Tag):
+        lang = html_tag.get("lang") or html_tag.get("xml:lang")
+        if isinstance(lang, str) and re.match(r"^[A-Za-z]{2,3}\b", lang.strip()):
+            language = re.split(r"[-_]", lang.strip())[0].lower()
+
+    # Everything executable, interactive or decorative goes first.
+    for node in soup.find_all(string=True):
+        if isinstance(node, Comment | Doctype | ProcessingInstruction):
+            node.extract()
+    captions = len(soup.find_all("figcaption"))
+    images = len(soup.find_all(["img", "picture", "svg"]))
+    for tag in soup.find_all(_DROP_TAGS):
+        if isinstance(tag, Tag):
+            tag.decompose()
+    for tag in soup.find_all(True):
+        if isinstance(tag, Tag) and not tag.decomposed and _is_chrome_box(tag):
+            tag.decompose()
+
+    main = _main_content(soup)
+    for tag in [main, *main.find_all(True)]:
+        if not isinstance(tag, Tag):
+            continue
+        href = tag.get("href")
+        keep: dict[str, str] = {}
+        if tag.name == "a" and isinstance(href, str):
+            safe = _safe_url(href, base)
+            if safe is not None:
+                keep["href"] = safe
+        if tag.name in ("td", "th"):
+            for attr in ("colspan", "rowspan"):
+                value = tag.get(attr)
+                if isinstance(value, str) and value.isdigit():
+                    keep[attr] = value
+        tag.attrs = keep
+
+    converter = _Converter(
+        heading_style=ATX,
+        bullets="*",
+        strip=["img"],
+        escape_misc=False,
+        autolinks=False,
+        newline_style="backslash",
+    )
+    markdown = converter.convert_soup(main) if isinstance(main, Tag) else ""
+    markdown = "\n".join(line.rstrip() for line in markdown.split("\n"))
+    markdown = re.sub(r"\n{3,}", "\n\n", markdown).strip()
+    markdown = _escape_tags(markdown)
+    return HtmlPage(
+        markdown=markdown,
+        title=title,
+        url=url,
+        publisher=publisher,
+        author=author,
+        published=published,
+        language=language,
+        captions=captions,
+        images=images,
+    )
