@@ -1,0 +1,32 @@
+"""Markdown interchange: export a library as an Obsidian-style vault, read vaults back.
+
+Pure and streaming: these modules never open the database. The library
+facade gives them :class:`~desk.core.types.Passage` records and turns what
+they read into drafts.
+"""
+
+from __future__ import annotations
+
+from desk.core.interchange.filenames import NamePlanner, ensure_inside, safe_stem
+from desk.core.interchange.markdown_export import (
+    ExportFile,
+    ExportReport,
+    render_passage,
+    render_vault,
+    write_vault,
+)
+from desk.core.interchange.markdown_import import ImportedNote, parse_note, parse_vault
+
+__all__ = [
+    "ExportFile",
+    "ExportReport",
+    "ImportedNote",
+    "NamePlanner",
+    "ensure_inside",
+    "parse_note",
+    "parse_vault",
+    "render_passage",
+    "render_vault",
+    "safe_stem",
+    "write_vault",
+]

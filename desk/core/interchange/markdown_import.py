@@ -1,0 +1,581 @@
+"""Markdown import: our own exports exactly, Obsidian vaults and Joplin exports well.
+
+A note with ``desk-kind: passage`` in its front matter was written by
+:mod:`desk.core.interchange.markdown_export` and is read back exactly: the
+body from the block quote, annotations from their list, links by id from the
+front matter. Any other note is read the way Obsidian reads it: title from
+the front matter, the first ``# heading`` or the file name; tags from the
+front matter and from ``#hashtags`` in the text; ``[[wikilinks]]`` as links
+of kind ``relates`` (or the kind written before them, ``- supports [[x]]``).
+
+Nothing here touches the database; the library turns the drafts into notes
+and resolves wikilink names to ids.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass, field
+from pathlib import Path, PurePosixPath
+from typing import Any
+from urllib.parse import unquote, urlsplit
+
+from desk.core.errors import UserError
+from desk.core.interchange import frontmatter
+from desk.core.interchange.filenames import ensure_inside
+from desk.core.interchange.markdown_export import (
+    ANNOTATIONS_HEADING,
+    BACKLINKS_HEADING,
+    CITATION_PREFIX,
+    INDEX_KINDS,
+    KIND_KEY,
+    KIND_PASSAGE,
+    LINKS_HEADING,
+    normalise_text,
+)
+from desk.core.types import (
+    CREDIBILITY_GRADES,
+    LINK_KINDS,
+    PASSAGE_KINDS,
+    RELIABILITY_GRADES,
+    PassageDraft,
+    SourceDraft,
+)
+
+MAX_FILE_BYTES = 20 * 1024 * 1024
+NOTE_SUFFIXES = (".md", ".markdown")
+
+Progress = Callable[[int, str], None]
+Cancel = Callable[[], bool]
+OnSkip = Callable[[str, str], None]
+
+
+@dataclass
+class ImportedNote:
+    """One note read from a Markdown file.
+
+    ``links`` are ``(target, kind, note)``. For our own notes
+    (``desk_kind == "passage"``) ``target`` is a passage id; otherwise it is
+    a wikilink target as written (a file name without ``.md``, maybe with a
+    folder, or a title or alias), which the library resolves.
+    """
+
+    path: str
+    id: str | None
+    draft: PassageDraft
+    source: SourceDraft | None
+    annotations: list[str]
+    links: list[tuple[str, str, str | None]]
+    tags: list[str]
+    reliability: str | None
+    entities: list[str]
+    warnings: list[str]
+    desk_kind: str | None = None
+    aliases: list[str] = field(default_factory=list)
+
+    @property
+    def links_by_id(self) -> bool:
+        """Whether link targets are passage ids (our own export) or names."""
+        return self.desk_kind == KIND_PASSAGE
+
+
+# --- decoding ---------------------------------------------------------------------
+
+
+def decode_bytes(data: bytes) -> tuple[str, str | None]:
+    """Text of a file and a warning when it was not UTF-8.
+
+    UTF-8 (with or without BOM) and UTF-16 with a BOM are exact. Anything
+    else is guessed between cp1251 (Cyrillic: runs of high bytes) and
+    cp1252/latin-1 (accents: single high bytes between ASCII letters).
+    """
+    if data.startswith(b"\xef\xbb\xbf"):
+        data = data[3:]
+    elif data.startswith((b"\xff\xfe", b"\xfe\xff")):
+        try:
+            return data.decode("utf-16"), None
+        except UnicodeDecodeError:
+            pass
+    try:
+        return data.decode("utf-8"), None
+    except UnicodeDecodeError:
+        pass
+    high = [i for i, b in enumerate(data) if b >= 0xC0]
+    paired = sum(
+        1
+        for i in high
+        if (i > 0 and data[i - 1] >= 0xC0) or (i + 1 < len(data) and data[i + 1] >= 0xC0)
+    )
+    if high and paired / len(high) > 0.5:
+        return data.decode("cp1251", "replace"), "not UTF-8; read as Cyrillic (cp1251)"
+    try:
+        return data.decode("cp1252"), "not UTF-8; read as Western (cp1252)"
+    except UnicodeDecodeError:
+        return data.decode("latin-1"), "not UTF-8; read as Latin-1"
+
+
+# --- Markdown scanning --------------------------------------------------------------
+
+_FENCE = re.compile(r"^ {0,3}(`{3,}|~{3,})")
+_CODE_SPAN = re.compile(r"(`+)(?:(?!\1).)+?\1")
+_H1 = re.compile(r"^ {0,3}#[ \t]+(.*?)(?:[ \t]+#+)?[ \t]*$")
+# Obsidian tags: anything but whitespace and punctuation, except _ - /.
+_HASHTAG = re.compile(
+    r"(?<!\S)#([^\s!\"#$%&'()*+,.:;<=>?@\[\\\]^`{|}~，。、；：！？（）【】「」《》“”‘’«»]+)"
+)
+_WIKILINK = re.compile(r"(!?)\[\[([^\[\]\n]+?)\]\]")
+_MDLINK = re.compile(r"(?<!!)\[[^\]\n]*\]\(([^)\s]+\.md)\)", re.IGNORECASE)
+_KINDS = "|".join(re.escape(k) for k in LINK_KINDS)
+_KIND_ITEM = re.compile(rf"^\s*[-*+][ \t]+({_KINDS})[ \t]+\[\[([^\[\]\n]+?)\]\](.*)$")
+_UNESCAPE = re.compile(r"\\([!-/:-@\[-`{-~])")
+
+
+def _code_mask(text: str) -> list[str]:
+    """The lines of ``text`` with fenced code blocks and code spans blanked."""
+    out: list[str] = []
+    fence: str | None = None
+    for line in text.split("\n"):
+        m = _FENCE.match(line)
+        if fence is not None:
+            if m and m.group(1)[0] == fence[0] and len(m.group(1)) >= len(fence):
+                fence = None
+            out.append("")
+            continue
+        if m:
+            fence = m.group(1)
+            out.append("")
+            continue
+        if line.startswith(("    ", "\t")) and (not out or not out[-1].strip()):
+            out.append("")  # indented code after a blank line
+            continue
+        out.append(_CODE_SPAN.sub(lambda s: " " * len(s.group(0)), line))
+    return out
+
+
+def hashtags(text: str) -> list[str]:
+    """``#tags`` in Markdown text, as Obsidian finds them (``#a/b`` nested)."""
+    found: list[str] = []
+    for line in _code_mask(text):
+        for m in _HASHTAG.finditer(line):
+            tag = m.group(1).strip("/")
+            if tag and any(not c.isdigit() and c not in "/-" for c in tag):
+                found.append(tag)
+    return list(dict.fromkeys(found))
+
+
+def _link_target(inner: str) -> str:
+    target = inner.split("|", 1)[0].split("#", 1)[0].split("^", 1)[0].strip()
+    if target.lower().endswith(".md"):
+        target = target[:-3]
+    return target
+
+
+def wikilinks(text: str) -> list[tuple[str, str, str | None]]:
+    """Links in Markdown text: ``[[x]]``, ``[[x|label]]``, ``[[x#h]]``, ``[t](x.md)``.
+
+    Embeds (``![[x]]``) are not links. A list item ``- supports [[x]] — why``
+    gives kind ``supports`` and note ``why``; every other link is ``relates``.
+    """
+    links: list[tuple[str, str, str | None]] = []
+    for line in _code_mask(text):
+        m = _KIND_ITEM.match(line)
+        if m:
+            target = _link_target(m.group(2))
+            rest = m.group(3).strip()
+            note = None
+            if rest.startswith("— "):
+                note = _UNESCAPE.sub(r"\1", rest[2:].strip()) or None
+            if target:
+                links.append((target, m.group(1), note))
+            continue
+        for w in _WIKILINK.finditer(line):
+            target = _link_target(w.group(2))
+            if w.group(1) != "!" and target:
+                links.append((target, "relates", None))
+        for md in _MDLINK.finditer(line):
+            url = md.group(1)
+            if urlsplit(url).scheme:
+                continue
+            target = _link_target(unquote(url))
+            if target:
+                links.append((target, "relates", None))
+    seen: dict[tuple[str, str], tuple[str, str, str | None]] = {}
+    for link in links:
+        seen.setdefault((link[0], link[1]), link)
+    return list(seen.values())
+
+
+def _first_heading(text: str) -> tuple[str | None, int | None]:
+    """The first level-1 ATX heading outside code and the line it is on."""
+    for n, line in enumerate(_code_mask(text)):
+        m = _H1.match(line)
+        if m and m.group(1).strip():
+            return _UNESCAPE.sub(r"\1", m.group(1).strip()), n
+    return None, None
+
+
+# --- front matter fields --------------------------------------------------------------
+
+
+def _tag_list(value: object) -> list[str]:
+    items = re.split(r"[,\s]+", value) if isinstance(value, str) else frontmatter.text_list(value)
+    return [t for t in (i.strip().lstrip("#").strip() for i in items) if t]
+
+
+def _credibility(value: object, warnings: list[str]) -> int | None:
+    if value is None or value == "":
+        return None
+    try:
+        grade = int(str(value).strip())
+    except ValueError:
+        grade = 0
+    if grade not in CREDIBILITY_GRADES:
+        warnings.append(f"credibility {value!r} is not 1-6; left ungraded")
+        return None
+    return grade
+
+
+def _reliability(value: object, warnings: list[str]) -> str | None:
+    text = frontmatter.scalar_text(value)
+    if text is None or not text.strip():
+        return None
+    grade = text.strip().upper()
+    if grade not in RELIABILITY_GRADES:
+        warnings.append(f"reliability {text!r} is not A-F; left ungraded")
+        return None
+    return grade
+
+
+def _int(value: object) -> int | None:
+    if isinstance(value, bool):
+        return None
+    if isinstance(value, int):
+        return value
+    try:
+        return int(str(value))
+    except (TypeError, ValueError):
+        return None
+
+
+def _text(data: dict[str, Any], *keys: str) -> str | None:
+    for key in keys:
+        text = frontmatter.scalar_text(data.get(key))
+        if text is not None:
+            return text
+    return None
+
+
+def _stem(filename: str) -> str:
+    return PurePosixPath(filename.replace("\\", "/")).stem
+
+
+# --- notes ----------------------------------------------------------------------------
+
+
+def parse_note(text: str, *, filename: str) -> ImportedNote:
+    """Read one Markdown note.
+
+    Args:
+        text: the file's text (any line ends; a BOM is dropped).
+        filename: its path inside the vault, ``/``-separated (for the
+            fallback title and for messages).
+
+    Returns:
+        The note; problems are in ``warnings``, never raised.
+    """
+    text = normalise_text(text.removeprefix("\ufeff"))
+    warnings: list[str] = []
+    source, body = frontmatter.split(text)
+    data: dict[str, Any] = {}
+    if source is not None:
+        try:
+            data = frontmatter.load(source)
+        except frontmatter.FrontMatterError as exc:
+            warnings.append(f"front matter ignored ({exc}); the text is kept as the body")
+            body = text
+    kind = frontmatter.scalar_text(data.get(KIND_KEY))
+    if kind == KIND_PASSAGE:
+        return _parse_own(data, body, filename, warnings)
+    note = _parse_foreign(data, body, filename, warnings)
+    note.desk_kind = kind if kind in INDEX_KINDS else None
+    return note
+
+
+def _source_draft(data: dict[str, Any], title: str, reliability: str | None) -> SourceDraft:
+    return SourceDraft(
+        title=title,
+        url=_text(data, "url", "source_url"),
+        publisher=_text(data, "publisher"),
+        author=_text(data, "author"),
+        published=_text(data, "published"),
+        language=_text(data, "source-language"),
+        reliability=reliability,
+        originator=_text(data, "originator"),
+        retrieved_at=_text(data, "retrieved"),
+    )
+
+
+def _parse_own(data: dict[str, Any], body: str, filename: str, warnings: list[str]) -> ImportedNote:
+    lines = body.split("\n")
+    if lines and lines[-1] == "":
+        lines.pop()  # the newline that ends the file
+    i = 0
+    while i < len(lines) and lines[i] == "":
+        i += 1
+    quote: list[str] = []
+    while i < len(lines) and lines[i].startswith(">"):
+        line = lines[i]
+        quote.append(line[2:] if line.startswith("> ") else line[1:])
+        i += 1
+    if not quote:
+        warnings.append("no block quote found; the text is kept as the body")
+    annotations: list[str] = []
+    extra: list[str] = []
+    citation_done = False
+    while i < len(lines):
+        line = lines[i]
+        if line == "":
+            i += 1
+        elif line == ANNOTATIONS_HEADING:
+            i, items = _read_items(lines, i + 1)
+            annotations.extend(items)
+        elif line in (LINKS_HEADING, BACKLINKS_HEADING):
+            i, _ = _read_items(lines, i + 1)  # links come from the front matter
+        else:
+            start = i
+            i += 1
+            while i < len(lines) and lines[i] != "" and not lines[i].startswith("## "):
+                i += 1
+            if not (citation_done or extra or annotations) and line.startswith(CITATION_PREFIX):
+                citation_done = True
+            else:
+                extra.append("\n".join(lines[start:i]))
+            continue
+        citation_done = citation_done or line != ""
+    body_text = "\n".join(quote) if quote else body.strip("\n")
+    if extra and quote:
+        annotations.append("\n\n".join(extra))
+        warnings.append("text outside the note's sections was kept as an annotation")
+
+    title_value = data.get("title")
+    title = title_value if isinstance(title_value, str) else frontmatter.scalar_text(title_value)
+    reliability = _reliability(data.get("reliability"), warnings)
+    source_value = data.get("source")
+    source = None
+    if isinstance(source_value, str) or frontmatter.scalar_text(source_value) is not None:
+        stitle = source_value if isinstance(source_value, str) else str(source_value)
+        source = _source_draft(data, stitle, reliability)
+    note_kind = _text(data, "kind") or KIND_PASSAGE
+    if note_kind not in PASSAGE_KINDS:
+        warnings.append(f"unknown passage kind {note_kind!r}; read as a passage")
+        note_kind = KIND_PASSAGE
+    links: list[tuple[str, str, str | None]] = []
+    raw_links = data.get("links")
+    for entry in raw_links if isinstance(raw_links, list) else []:
+        if not isinstance(entry, dict):
+            continue
+        target = frontmatter.scalar_text(entry.get("id"))
+        link_kind = frontmatter.scalar_text(entry.get("kind")) or "relates"
+        if target is None:
+            continue
+        if link_kind not in LINK_KINDS:
+            warnings.append(f"unknown link kind {link_kind!r}; read as relates")
+            link_kind = "relates"
+        note_value = entry.get("note")
+        note = note_value if isinstance(note_value, str) else frontmatter.scalar_text(note_value)
+        links.append((target, link_kind, note))
+    tags = frontmatter.text_list(data.get("tags"))
+    pid = _text(data, "id")
+    draft = PassageDraft(
+        body=body_text,
+        title=title if title is not None else _stem(filename),
+        kind=note_kind,
+        start=_int(data.get("start")),
+        end=_int(data.get("end")),
+        credibility=_credibility(data.get("credibility"), warnings),
+        language=_text(data, "language"),
+        tags=tuple(tags),
+        id=pid,
+        created=_text(data, "created"),
+        updated=_text(data, "updated"),
+    )
+    return ImportedNote(
+        path=filename,
+        id=pid,
+        draft=draft,
+        source=source,
+        annotations=annotations,
+        links=links,
+        tags=tags,
+        reliability=reliability,
+        entities=frontmatter.text_list(data.get("entities")),
+        warnings=warnings,
+        desk_kind=KIND_PASSAGE,
+        aliases=frontmatter.text_list(data.get("aliases")),
+    )
+
+
+def _read_items(lines: list[str], i: int) -> tuple[int, list[str]]:
+    """Read ``- item`` lines with indented continuations; returns (next line, items)."""
+    while i < len(lines) and lines[i] == "":
+        i += 1
+    items: list[list[str]] = []
+    while i < len(lines):
+        line = lines[i]
+        if line == "-" or line.startswith("- "):
+            items.append([line[2:]])
+        elif items and (line == "" or line.startswith(" ")):
+            items[-1].append(line[2:] if line.startswith("  ") else line.lstrip(" "))
+        else:
+            break
+        i += 1
+    if i < len(lines) and items and items[-1][-1] == "" and len(items[-1]) > 1:
+        items[-1].pop()  # the blank line before the next heading
+    return i, ["\n".join(item) for item in items]
+
+
+def _looks_like_url(text: str) -> bool:
+    return bool(re.match(r"^[a-z][a-z0-9+.-]*://", text, re.IGNORECASE))
+
+
+def _parse_foreign(
+    data: dict[str, Any], body: str, filename: str, warnings: list[str]
+) -> ImportedNote:
+    lines = body.split("\n")
+    while lines and not lines[0].strip():
+        lines.pop(0)
+    while lines and not lines[-1].strip():
+        lines.pop()
+    text = "\n".join(lines)
+    title = _text(data, "title")
+    if title is None or not title.strip():
+        heading, line_no = _first_heading(text)
+        if heading is not None and line_no is not None:
+            title = heading
+            if line_no == 0:  # the heading only restates the title
+                text = "\n".join(lines[1:]).strip("\n")
+        else:
+            title = _stem(filename)
+    tags = _tag_list(data.get("tags")) + _tag_list(data.get("tag")) + hashtags(text)
+    tags = list(dict.fromkeys(tags))
+    reliability = _reliability(data.get("reliability"), warnings)
+    url = _text(data, "url", "source_url")
+    src_name = _text(data, "source")
+    if src_name is not None and _looks_like_url(src_name):
+        url = url or src_name
+        src_name = None
+    publisher = _text(data, "publisher")
+    source = None
+    if url or src_name or publisher:
+        src_title = src_name or publisher or (urlsplit(url).hostname if url else None) or title
+        source = SourceDraft(
+            title=src_title,
+            url=url,
+            publisher=publisher,
+            author=_text(data, "author"),
+            published=_text(data, "published", "date"),
+            reliability=reliability,
+            originator=_text(data, "originator"),
+        )
+    pid = _text(data, "desk_id", "desk-id")
+    draft = PassageDraft(
+        body=text,
+        title=title,
+        kind=KIND_PASSAGE,
+        credibility=_credibility(data.get("credibility"), warnings),
+        language=_text(data, "language", "lang"),
+        tags=tuple(tags),
+        id=pid,
+        created=_text(data, "created", "date created"),
+        updated=_text(data, "updated", "modified", "date modified"),
+    )
+    return ImportedNote(
+        path=filename,
+        id=pid,
+        draft=draft,
+        source=source,
+        annotations=[],
+        links=wikilinks(text),
+        tags=tags,
+        reliability=reliability,
+        entities=frontmatter.text_list(data.get("entities")),
+        warnings=warnings,
+        aliases=_tag_list(data.get("aliases")) if isinstance(data.get("aliases"), list) else [],
+    )
+
+
+# --- folders --------------------------------------------------------------------------
+
+
+def parse_vault(
+    root: Path,
+    *,
+    progress: Progress | None = None,
+    cancel: Cancel | None = None,
+    on_skip: OnSkip | None = None,
+) -> Iterator[ImportedNote]:
+    """Read every note of a Markdown folder (an Obsidian vault, a Joplin export, ours).
+
+    Hidden folders and files (``.obsidian/``, ``.trash/``, ``.git/``) are
+    skipped, and so are Desk's own index notes (by their ``desk-kind``),
+    links that point out of ``root``, and files over 20 MB.
+
+    Args:
+        root: the folder.
+        progress: called as ``progress(files_read, relpath)``.
+        cancel: polled before each file; True stops the walk.
+        on_skip: called as ``on_skip(relpath, reason)`` for each file left out
+            that the user should hear about.
+
+    Yields:
+        One :class:`ImportedNote` per note, in path order.
+
+    Raises:
+        UserError: ``root`` is not a folder.
+    """
+    root = Path(root)
+    if not root.is_dir():
+        raise UserError(f"Not a folder: {root}")
+    base = root.resolve()
+
+    def skip(rel: str, reason: str) -> None:
+        if on_skip is not None:
+            on_skip(rel, reason)
+
+    done = 0
+    for dirpath, dirnames, filenames in os.walk(base, followlinks=False):
+        dirnames[:] = sorted(d for d in dirnames if not d.startswith("."))
+        for name in sorted(filenames):
+            if name.startswith(".") or not name.lower().endswith(NOTE_SUFFIXES):
+                continue
+            if cancel is not None and cancel():
+                return
+            path = Path(dirpath) / name
+            rel = path.relative_to(base).as_posix()
+            try:
+                real = ensure_inside(base, path)
+            except UserError:
+                skip(rel, "a link to a file outside the folder")
+                continue
+            try:
+                if not real.is_file():
+                    continue
+                if real.stat().st_size > MAX_FILE_BYTES:
+                    skip(rel, "larger than 20 MB")
+                    continue
+                raw = real.read_bytes()
+            except OSError as exc:
+                skip(rel, f"cannot be read ({exc.strerror})")
+                continue
+            text, warning = decode_bytes(raw)
+            note = parse_note(text, filename=rel)
+            if warning:
+                note.warnings.insert(0, warning)
+            done += 1
+            if progress is not None:
+                progress(done, rel)
+            if note.desk_kind in INDEX_KINDS:
+                continue
+            yield note

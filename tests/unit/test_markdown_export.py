@@ -1,0 +1,313 @@
+"""Markdown export: note format, index notes, determinism, safe writing."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import yaml
+from markdown_it import MarkdownIt
+
+from desk.core.interchange import frontmatter
+from desk.core.interchange.filenames import NamePlanner
+from desk.core.interchange.markdown_export import (
+    MANIFEST_NAME,
+    ExportFile,
+    render_passage,
+    render_vault,
+    write_vault,
+)
+from desk.core.types import Annotation, Entity, Link, Passage, Source
+
+SOURCE = Source(
+    id=1,
+    title="China looks to Tajiks to spy Afghan terror risks",
+    url="https://asiatimes.com/2021/11/china-looks-to-tajiks/",
+    publisher="Asia Times",
+    published="2021-11",
+    reliability="B",
+)
+
+
+def outpost(**over: object) -> Passage:
+    fields: dict[str, object] = {
+        "id": "p-outpost-announcement",
+        "title": "Parliament announces Chinese-funded security outpost",
+        "body": "When Tajikistan’s parliament said on October 28 that China will finance\n"
+        "the construction of a “security outpost” ...",
+        "source": SOURCE,
+        "credibility": 2,
+        "created": "2026-11-27T10:00:00Z",
+        "updated": "2026-11-27T11:00:00Z",
+        "language": "en",
+        "tags": ("place/vakhon", "actor/china"),
+        "annotations": (Annotation(1, "p-outpost-announcement", "Announced by the Majlisi Oli."),),
+        "links": (Link("p-etim", "ETIM and the Taliban", "supports", "same border"),),
+        "backlinks": (Link("p-rahmon", "Rahmon refuses", "relates", outgoing=False),),
+        "entities": (
+            Entity(1, "china", "China", "country"),
+            Entity(2, "tj", "Tajikistan", "country"),
+        ),
+    }
+    fields.update(over)
+    return Passage(**fields)  # type: ignore[arg-type]
+
+
+def library() -> list[Passage]:
+    return [
+        outpost(),
+        Passage(
+            id="p-etim",
+            title="ETIM and the Taliban",
+            body="China has pressed the Taliban to cut ties with the ETIM.",
+            source=SOURCE,
+            tags=("actor/china", "group/etim"),
+            links=(Link("p-outpost-announcement", "Parliament announces", "relates"),),
+        ),
+        Passage(id="p-rahmon", title="Rahmon refuses", body="Rahmon has refused to recognise."),
+    ]
+
+
+def split_note(text: str) -> tuple[dict[str, object], str]:
+    source, body = frontmatter.split(text)
+    assert source is not None
+    return yaml.safe_load(source), body
+
+
+def test_note_layout() -> None:
+    p = outpost()
+    names = NamePlanner((q.id, q.title) for q in library())
+    text = render_passage(p, names)
+    assert text.startswith("---\nid: p-outpost-announcement\ntitle: ")
+    assert text.endswith("\n") and not text.endswith("\n\n")
+    assert "\r" not in text
+    data, body = split_note(text)
+    assert data["id"] == p.id
+    assert data["title"] == p.title
+    assert data["aliases"] == [p.title]
+    assert data["tags"] == ["actor/china", "place/vakhon"]
+    assert data["source"] == SOURCE.title
+    assert data["published"] == "2021-11"
+    assert data["reliability"] == "B"
+    assert data["credibility"] == 2
+    assert data["entities"] == ["China", "Tajikistan"]
+    assert data["created"] == "2026-11-27T10:00:00Z"
+    assert data["links"] == [{"id": "p-etim", "kind": "supports", "note": "same border"}]
+    assert data["desk-kind"] == "passage"
+    assert body.startswith("\n> When Tajikistan’s parliament")  # blank line after the fence
+    assert "\n— *China looks to Tajiks to spy Afghan terror risks*, Asia Times, 2021-11." in body
+    assert "<https://asiatimes.com/2021/11/china-looks-to-tajiks/>" in body
+    assert "Grade B2" in body
+    assert "\n## Annotations\n\n- Announced by the Majlisi Oli.\n" in body
+    assert "\n- supports [[ETIM and the Taliban]] — same border\n" in body
+    assert "\n## Backlinks\n\n- [[Rahmon refuses]] (relates)\n" in body
+
+
+def test_commonmark_blockquote_and_yaml() -> None:
+    body = "# not a heading\n---\n> nested\n\n* list\n<script>alert(1)</script>\ntrailing  "
+    p = outpost(body=body, title="<b>bold</b> [x](y) | *t*")
+    text = render_passage(p, NamePlanner([(p.id, p.title), ("p-etim", "ETIM")]))
+    source, rest = frontmatter.split(text)
+    assert source is not None
+    assert yaml.safe_load(source)["title"] == p.title
+    tokens = MarkdownIt("commonmark").parse(rest)
+    kinds = [t.type for t in tokens]
+    assert kinds[0] == "blockquote_open"
+    depth = 0
+    for t in tokens:
+        depth += t.nesting if t.type.startswith("blockquote") else 0
+        if t.type == "heading_open":
+            # Only our own section headings are headings outside the quote.
+            assert depth == 0 or t.tag == "h1"
+    inline = "".join(t.content for t in tokens if t.type == "inline")
+    assert "not a heading" in inline
+    html = MarkdownIt("commonmark").render(rest)
+    # The body is not escaped (it is Markdown); the title never reaches the body raw.
+    assert "<b>bold</b>" not in html
+
+
+def test_special_titles_in_links_and_citation() -> None:
+    src = Source(id=2, title="A *star* & <tag> [x]", url="javascript:alert(1)")
+    p = outpost(source=src, links=(Link("p-x", "a|b]] [[c\nd", "contradicts", "why\nnot"),))
+    text = render_passage(p, NamePlanner([(p.id, p.title), ("p-x", "a|b]] [[c\nd")]))
+    html = MarkdownIt("commonmark").render(frontmatter.split(text)[1])
+    assert "<tag>" not in html
+    assert 'href="javascript' not in html
+    line = next(x for x in text.splitlines() if x.startswith("- contradicts"))
+    assert line.count("[[") == 1 and line.count("]]") == 1
+    assert line.endswith("— why not")
+
+
+def test_vault_files_and_indexes() -> None:
+    files = {f.relpath: f.text for f in render_vault(library(), library_name="Tajik desk")}
+    assert set(files) == {
+        "notes/Parliament announces Chinese-funded security outpost.md",
+        "notes/ETIM and the Taliban.md",
+        "notes/Rahmon refuses.md",
+        "sources/China looks to Tajiks to spy Afghan terror risks.md",
+        "tags/actor - china.md",
+        "tags/group - etim.md",
+        "tags/place - vakhon.md",
+        "index.md",
+    }
+    index = files["index.md"]
+    assert split_note(index)[0] == {"title": "Tajik desk", "desk-kind": "index"}
+    assert "- [[China looks to Tajiks to spy Afghan terror risks]] (2)" in index
+    assert "- [[actor - china|actor/china]] (2)" in index
+    assert "## Notes without a source (1)\n\n- [[Rahmon refuses]]" in index
+    tag = files["tags/actor - china.md"]
+    assert split_note(tag)[0]["desk-kind"] == "tag-index"
+    assert "- [[ETIM and the Taliban]]" in tag
+    src = files["sources/China looks to Tajiks to spy Afghan terror risks.md"]
+    assert split_note(src)[0]["desk-kind"] == "source-index"
+    assert "**Reliability:** B — usually reliable" in src
+    assert "## Passages (2)" in src
+    for text in files.values():
+        MarkdownIt("commonmark").parse(text)
+
+
+def test_vault_names_unique_across_folders() -> None:
+    passages = [
+        Passage(id="p-1", title="china", body="x", tags=("china",)),
+        Passage(id="p-2", title="index", body="y", source=Source(id=5, title="china")),
+    ]
+    files = [f.relpath for f in render_vault(passages)]
+    stems = [p.rsplit("/", 1)[-1].casefold() for p in files]
+    assert len(set(stems)) == len(stems), files
+
+
+def test_export_is_deterministic() -> None:
+    a = list(render_vault(library()))
+    b = list(render_vault(list(reversed(library()))))
+    assert sorted(a, key=lambda f: f.relpath) == sorted(b, key=lambda f: f.relpath)
+
+
+def test_streaming_with_planner_matches() -> None:
+    lib = library()
+    names = NamePlanner((p.id, p.title) for p in lib)
+    streamed = list(render_vault(iter(lib), names=names, sources=[SOURCE]))
+    assert {f.relpath: f.text for f in streamed} == {f.relpath: f.text for f in render_vault(lib)}
+
+
+def test_link_to_passage_outside_export() -> None:
+    p = outpost(links=(Link("p-gone", "Gone note", "relates"),), backlinks=())
+    text = render_passage(p, NamePlanner([(p.id, p.title)]))
+    assert "- relates *Gone note* (not in this export)" in text
+    assert split_note(text)[0]["links"] == [{"id": "p-gone", "kind": "relates"}]
+
+
+def test_write_vault_creates_then_unchanged(tmp_path: Path) -> None:
+    dest = tmp_path / "vault"
+    first = write_vault(render_vault(library()), dest)
+    assert len(first.written) == 8 and not first.unchanged
+    manifest = json.loads((dest / MANIFEST_NAME).read_text(encoding="utf-8"))
+    assert sorted(manifest["files"]) == sorted(first.written)
+    mtimes = {p: p.stat().st_mtime_ns for p in dest.rglob("*.md")}
+    second = write_vault(render_vault(library()), dest)
+    assert not second.written and len(second.unchanged) == 8
+    assert {p: p.stat().st_mtime_ns for p in dest.rglob("*.md")} == mtimes
+    assert not list(dest.rglob(".desk-tmp-*"))
+
+
+def test_write_vault_updates_changed_removes_stale_keeps_foreign(tmp_path: Path) -> None:
+    dest = tmp_path / "vault"
+    (dest / "notes").mkdir(parents=True)
+    (dest / "notes" / "My own thoughts.md").write_text("mine", encoding="utf-8")
+    (dest / "README.md").write_text("readme", encoding="utf-8")
+    (dest / ".obsidian").mkdir()
+    (dest / ".obsidian" / "app.json").write_text("{}", encoding="utf-8")
+    write_vault(render_vault(library()), dest)
+    lib = library()
+    lib[0] = outpost(title="Outpost renamed", body="changed")
+    lib[1] = Passage(
+        id="p-etim",
+        title="ETIM and the Taliban",
+        body=lib[1].body,
+        source=SOURCE,
+        tags=lib[1].tags,
+        links=lib[1].links,
+    )
+    del lib[2]  # trashed
+    report = write_vault(render_vault(lib), dest)
+    assert "notes/Outpost renamed.md" in report.written
+    assert "notes/Parliament announces Chinese-funded security outpost.md" in report.removed
+    assert "notes/Rahmon refuses.md" in report.removed
+    assert not (dest / "notes" / "Rahmon refuses.md").exists()
+    assert (dest / "notes" / "My own thoughts.md").read_text(encoding="utf-8") == "mine"
+    assert (dest / "README.md").read_text(encoding="utf-8") == "readme"
+    assert (dest / ".obsidian" / "app.json").exists()
+    assert "notes/My own thoughts.md" not in report.removed
+
+
+def test_write_vault_never_overwrites_foreign_file(tmp_path: Path) -> None:
+    dest = tmp_path / "vault"
+    (dest / "notes").mkdir(parents=True)
+    target = dest / "notes" / "Rahmon refuses.md"
+    target.write_text("someone else's note", encoding="utf-8")
+    report = write_vault(render_vault(library()), dest)
+    assert report.conflicts == ["notes/Rahmon refuses.md"]
+    assert target.read_text(encoding="utf-8") == "someone else's note"
+    # Our own note from an earlier export without a manifest is recognised.
+    (dest / MANIFEST_NAME).unlink()
+    (dest / "notes" / "ETIM and the Taliban.md").write_text(
+        "---\ndesk-kind: passage\n---\n\n> old\n", encoding="utf-8"
+    )
+    again = write_vault(render_vault(library()), dest)
+    assert "notes/ETIM and the Taliban.md" in again.written
+
+
+def test_write_vault_refuses_paths_outside(tmp_path: Path) -> None:
+    dest = tmp_path / "vault"
+    outside = tmp_path / "outside"
+    outside.mkdir()
+    dest.mkdir()
+    (dest / "escape").symlink_to(outside, target_is_directory=True)
+    bad = [
+        "../evil.md",
+        "notes/../../evil.md",
+        str(tmp_path / "abs.md"),
+        "/abs.md",
+        "C:/evil.md",
+        "notes\\..\\..\\evil.md",
+        "escape/evil.md",
+        MANIFEST_NAME,
+        ".obsidian/app.json",
+        "",
+        "notes//x.md",
+    ]
+    report = write_vault([ExportFile(p, "x") for p in bad] + [ExportFile("ok.md", "fine")], dest)
+    assert sorted(report.refused) == sorted(bad)
+    assert list(outside.iterdir()) == []
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["outside", "vault"]
+    assert (dest / "ok.md").read_text(encoding="utf-8") == "fine"
+
+
+def test_tampered_manifest_removes_nothing_outside(tmp_path: Path) -> None:
+    dest = tmp_path / "vault"
+    dest.mkdir()
+    victim = tmp_path / "victim.md"
+    victim.write_text("keep", encoding="utf-8")
+    manifest = {"files": ["../victim.md", str(victim), "notes/gone.md"]}
+    (dest / MANIFEST_NAME).write_text(json.dumps(manifest), encoding="utf-8")
+    ours = "---\ndesk-kind: index\n---\n"
+    write_vault([ExportFile("index.md", ours)], dest)
+    assert victim.read_text(encoding="utf-8") == "keep"
+    (dest / MANIFEST_NAME).write_text("{not json", encoding="utf-8")
+    report = write_vault([ExportFile("index.md", ours + "\n# Desk\n")], dest)
+    assert report.warnings and report.written == ["index.md"]
+
+
+def test_cancel_keeps_old_files(tmp_path: Path) -> None:
+    dest = tmp_path / "vault"
+    write_vault(render_vault(library()), dest)
+    seen: list[str] = []
+    report = write_vault(
+        render_vault(library()[:1]),
+        dest,
+        progress=lambda n, rel: seen.append(rel),
+        cancel=lambda: len(seen) >= 1,
+    )
+    assert report.cancelled and not report.removed
+    assert (dest / "notes" / "Rahmon refuses.md").exists()
+    manifest = json.loads((dest / MANIFEST_NAME).read_text(encoding="utf-8"))
+    assert "notes/Rahmon refuses.md" in manifest["files"]
