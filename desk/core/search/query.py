@@ -474,14 +474,14 @@ class Compiler:
         per_field = []
         for fname, boost in self._fields(node).items():
             if len(pieces) == 1:
-                q = self._leaf(fname, pieces[0].text, pieces[0].han, fuzzy)
+                q = self._leaf(fname, pieces[0].text, pieces[0].han, fuzzy, text)
             else:
                 q = wq.Phrase(fname, [p.text for p in pieces])
             q.boost = boost
             per_field.append(q)
         return per_field[0] if len(per_field) == 1 else wq.Or(per_field)
 
-    def _leaf(self, fname: str, term: str, han: bool, fuzzy: int | None) -> wq.Query:
+    def _leaf(self, fname: str, term: str, han: bool, fuzzy: int | None, raw: str = "") -> wq.Query:
         if han:
             if len(term) == 1:  # a lone character also starts a bigram
                 return wq.Or([wq.Term(fname, term), wq.Prefix(fname, term)])
@@ -492,7 +492,12 @@ class Compiler:
         elif self.fuzzy and len(term) >= 4 and not term.isdigit():
             dist = 1 if len(term) < 8 else 2
         if dist:
-            return wq.FuzzyTerm(fname, term, maxdist=min(dist, 2), prefixlength=1)
+            dist = min(dist, 2)
+            q: wq.Query = wq.FuzzyTerm(fname, term, maxdist=dist, prefixlength=1)
+            surface = analyze(raw, stem=False) if raw else []
+            if len(surface) == 1 and surface[0] != term:  # "corrider~" vs stem "corrid"
+                q = wq.Or([q, wq.FuzzyTerm(fname, surface[0], maxdist=dist, prefixlength=1)])
+            return q
         return wq.Term(fname, term)
 
     def _multi(self, node: Word) -> wq.Query | None:

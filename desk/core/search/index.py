@@ -1,0 +1,344 @@
+"""The passage index: a Whoosh index behind the small interface the Library uses.
+
+One long-lived searcher serves every query. Edits are written as a tiny new segment
+(``merge=False``) after deleting the old copy by docnum through that searcher, and the
+searcher is refreshed by reusing the open segment readers (see ``readers.py``), so an
+edit costs milliseconds, not a reopen of the big segment. ``optimize()`` merges.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import gc
+import pickle
+import shutil
+import struct
+import threading
+import warnings
+import zlib
+from collections.abc import Callable, Iterable
+from pathlib import Path
+from typing import Any
+
+from whoosh import index as windex
+from whoosh import query as wq
+from whoosh.scoring import BM25F
+from whoosh.searching import Searcher
+from whoosh.writing import NO_MERGE
+
+from desk.core.errors import LibraryLocked
+from desk.core.search.query import QueryFilter
+from desk.core.search.readers import (
+    GENERATION_FILE,
+    ReaderPool,
+    fsync_dir,
+    fsync_tree,
+    read_generation,
+    write_generation,
+)
+from desk.core.search.schema import doc_fields, make_schema
+from desk.core.types import IndexDoc, SearchResult
+
+BULK = 2000
+CORRUPTION_ERRORS: tuple[type[BaseException], ...] = (
+    OSError,
+    EOFError,
+    struct.error,
+    zlib.error,
+    pickle.UnpicklingError,
+    UnicodeDecodeError,
+    IndexError,
+    KeyError,
+)  # upserts at least this big may merge segments
+
+
+class SearchIndex:
+    """The Whoosh passage index. See the module docstring for the design.
+
+    ``status`` is ``ok``, ``missing`` (created empty, the caller should rebuild) or
+    ``corrupt`` (unreadable; searches return nothing until ``rebuild``). ``stale``
+    is for the caller to set after comparing ``generation``.
+    """
+
+    def __init__(self, path: Path, readonly: bool) -> None:
+        self.path = Path(path)
+        self.readonly = readonly
+        self.status = "ok"
+        self.generation: int | None = None
+        self._ix: Any = None
+        self._pool = ReaderPool()
+        self._searcher: Any = None
+        self._lock = threading.RLock()
+        self._count_cache: dict[str, list[Any]] = {}
+        self._empty_cache: tuple[int, Any] | None = None
+        self._version = 0
+
+    # ---- opening ---------------------------------------------------------------------
+    @classmethod
+    def open(cls, path: Path, *, readonly: bool = False) -> SearchIndex:
+        """Open (or create) the index at ``path``; never raises, reports via ``status``."""
+        self = cls(path, readonly)
+        # Whoosh leaks the file handle of a TOC it cannot read; keep that quiet.
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore", ResourceWarning)
+            try:
+                self._open()
+            except Exception:
+                self.status = "corrupt"
+                self._drop()
+            gc.collect()
+        return self
+
+    def _open(self) -> None:
+        self._recover_swap()
+        if not self.path.is_dir() or not any(self.path.glob("*.toc")):
+            self.status = "missing"
+            if not self.readonly:
+                self.path.mkdir(parents=True, exist_ok=True)
+                self._ix = windex.create_in(str(self.path), make_schema())
+                self._refresh()
+            return
+        self._ix = windex.open_dir(str(self.path), readonly=self.readonly)
+        self._refresh()
+        self._probe()
+        self.generation = read_generation(self.path, self._ix.latest_generation())
+
+    def _recover_swap(self) -> None:
+        """Finish or undo a rebuild that was killed between its two renames."""
+        new, old = self._sibling("new"), self._sibling("old")
+        if not self.path.exists():
+            if (new / GENERATION_FILE).exists():
+                new.rename(self.path)
+            elif old.exists():
+                old.rename(self.path)
+        if not self.readonly:
+            for leftover in (new, old):
+                if leftover.exists():
+                    shutil.rmtree(leftover, ignore_errors=True)
+
+    def _sibling(self, suffix: str) -> Path:
+        return self.path.with_name(f"{self.path.name}.{suffix}")
+
+    def _probe(self) -> None:
+        """Touch every segment's files so a garbled index is caught at open."""
+        s = self._searcher
+        for r, _ in s.reader().leaf_readers():
+            n = r.doc_count_all()
+            if n:
+                r.stored_fields(0)
+                r.stored_fields(n - 1)
+            for fname in ("id", "body"):
+                for _ in zip(r.lexicon(fname), range(3), strict=False):
+                    pass
+        s.search(wq.Term("body", "desk"), limit=1)
+
+    def _refresh(self) -> None:
+        toc = self._ix._read_toc()
+        reader = self._pool.reader(self._ix.storage, toc.schema, toc)
+        self._searcher = Searcher(reader, weighting=BM25F(), closereader=False)
+        self._version += 1
+        self._empty_cache = None
+
+    def _drop(self) -> None:
+        self._pool.close()
+        self._searcher = None
+        self._ix = None
+
+    # ---- writing ---------------------------------------------------------------------
+    def _writer(self, **kwargs: Any) -> Any:
+        from whoosh.index import LockError
+
+        try:
+            return self._ix.writer(timeout=5.0, **kwargs)
+        except LockError as exc:
+            raise LibraryLocked("The search index is being written by another process") from exc
+
+    def _usable(self) -> bool:
+        return self._ix is not None and not self.readonly and self.status != "corrupt"
+
+    def upsert(self, docs: Iterable[IndexDoc], *, generation: int) -> None:
+        """Add or replace passages by id."""
+        with self._lock:
+            if not self._usable():
+                return
+            docs = list(docs)
+            w = self._writer()
+            try:
+                self._delete_ids(w, [d.id for d in docs])
+                for d in docs:
+                    w.add_document(**doc_fields(d))
+            except BaseException:
+                w.cancel()
+                raise
+            self._commit(w, generation, bulk=len(docs) >= BULK)
+
+    def delete(self, ids: Iterable[str], *, generation: int) -> None:
+        """Remove passages by id (unknown ids are ignored)."""
+        with self._lock:
+            if not self._usable():
+                return
+            w = self._writer()
+            try:
+                self._delete_ids(w, list(ids))
+            except BaseException:
+                w.cancel()
+                raise
+            self._commit(w, generation, bulk=False)
+
+    def _delete_ids(self, w: Any, ids: list[str]) -> None:
+        s = self._searcher
+        same = (
+            s is not None and [seg.segment_id() for seg in w.segments] == self._pool.segment_ids()
+        )
+        if not same:  # our view is not the writer's: let Whoosh find the docs
+            for i in ids:
+                w.delete_by_term("id", i)
+            return
+        if not s.doc_count_all():
+            return
+        for i in ids:
+            for docnum in s.docs_for_query(wq.Term("id", i)):
+                w.delete_document(docnum)
+
+    def _commit(self, w: Any, generation: int, *, bulk: bool) -> None:
+        many = len(w.segments) > 12
+        if bulk or many:
+            w.commit()  # Whoosh's MERGE_SMALL: small segments only
+        else:
+            w.commit(mergetype=NO_MERGE)
+        write_generation(self.path, generation, self._ix.latest_generation())
+        self.generation = generation
+        self._refresh()
+
+    def rebuild(
+        self,
+        docs: Iterable[IndexDoc],
+        *,
+        total: int,
+        generation: int,
+        progress: Callable[[int, int], None] | None = None,
+        cancel: Callable[[], bool] | None = None,
+        procs: int = 1,
+    ) -> bool:
+        """Build a fresh index beside the live one and swap it in atomically.
+
+        Returns False (and leaves the live index untouched) when ``cancel()`` says so.
+        """
+        with self._lock:
+            if self.readonly:
+                return False
+            new = self._sibling("new")
+            shutil.rmtree(new, ignore_errors=True)
+            new.mkdir(parents=True)
+            ix = windex.create_in(str(new), make_schema())
+            kwargs: dict[str, Any] = {"limitmb": 256}
+            if procs > 1:
+                kwargs.update(procs=procs, multisegment=True)
+            w = ix.writer(**kwargs)
+            done = 0
+            try:
+                for d in docs:
+                    if done % 200 == 0:
+                        if cancel is not None and cancel():
+                            w.cancel()
+                            shutil.rmtree(new, ignore_errors=True)
+                            return False
+                        if progress is not None:
+                            progress(done, total)
+                    w.add_document(**doc_fields(d))
+                    done += 1
+                w.commit()
+            except BaseException:
+                with contextlib.suppress(Exception):
+                    w.cancel()
+                shutil.rmtree(new, ignore_errors=True)
+                raise
+            write_generation(new, generation, ix.latest_generation())
+            fsync_tree(new)
+            self._drop()
+            old = self._sibling("old")
+            shutil.rmtree(old, ignore_errors=True)
+            if self.path.exists():
+                self.path.rename(old)
+            new.rename(self.path)
+            fsync_dir(self.path.parent)
+            shutil.rmtree(old, ignore_errors=True)
+            self._ix = windex.open_dir(str(self.path))
+            self._count_cache.clear()
+            self._refresh()
+            self.status = "ok"
+            self.generation = generation
+            if progress is not None:
+                progress(done, total)
+            return True
+
+    def optimize(self) -> None:
+        """Merge every segment into one (slow at 100k: call it off the user's path)."""
+        with self._lock:
+            if not self._usable():
+                return
+            w = self._writer()
+            w.commit(optimize=True)
+            if self.generation is not None:
+                write_generation(self.path, self.generation, self._ix.latest_generation())
+            self._refresh()
+
+    def segment_count(self) -> int:
+        """How many segments the index has (the Library optimizes when this grows)."""
+        return len(self._pool.segment_ids())
+
+    # ---- reading ---------------------------------------------------------------------
+    def doc_count(self) -> int:
+        with self._lock:
+            return self._searcher.doc_count() if self._searcher is not None else 0
+
+    def ids(self) -> dict[str, str]:
+        """Every indexed passage id with its ``updated`` stamp."""
+        out: dict[str, str] = {}
+        with self._lock:
+            if self._searcher is None:
+                return out
+            for r, _ in self._searcher.reader().leaf_readers():
+                if not r.doc_count_all():
+                    continue
+                ids = r.column_reader("id")
+                upd = r.column_reader("upd")
+                for n in range(r.doc_count_all()):
+                    if not r.is_deleted(n):
+                        out[ids[n]] = upd[n]
+        return out
+
+    def close(self) -> None:
+        with self._lock:
+            self._drop()
+
+    def search(
+        self,
+        query: str,
+        *,
+        limit: int | None = 50,
+        restrict: QueryFilter | None = None,
+        sort: str = "relevance",
+        expand: Callable[[str], list[str]] | None = None,
+        entity_keys: Callable[[str], list[str]] | None = None,
+    ) -> SearchResult:
+        """Run a query in the Desk query language. Never raises."""
+        with self._lock:
+            if self._searcher is None:
+                note = "The search index is unavailable; it is being rebuilt"
+                return SearchResult([], 0, notices=[note] if self.status == "corrupt" else [])
+            try:
+                from desk.core.search.runner import run_search
+
+                return run_search(
+                    self, query, limit, restrict, sort, expand, entity_keys,
+                )  # fmt: skip
+            except Exception as exc:  # a garbled segment shows up here at the latest
+                if isinstance(exc, CORRUPTION_ERRORS):
+                    self.status = "corrupt"
+                return SearchResult(
+                    [], 0, notices=[f"The search index could not be read ({type(exc).__name__})"]
+                )
+
+
+__all__ = ["QueryFilter", "SearchIndex"]

@@ -1,0 +1,258 @@
+"""Running one search against a :class:`SearchIndex`: passes, counts, hits, snippets."""
+
+from __future__ import annotations
+
+from collections import Counter
+from collections.abc import Callable
+from typing import TYPE_CHECKING, Any
+
+from whoosh import query as wq
+
+from desk.core.search.analysis import stem_word
+from desk.core.search.query import (
+    Compiler,
+    ParsedQuery,
+    QueryFilter,
+    has_cjk,
+    parse,
+    restrict_query,
+)
+from desk.core.search.snippets import make_snippet
+from desk.core.types import Hit, SearchResult
+
+if TYPE_CHECKING:
+    from desk.core.search.index import SearchIndex
+
+MAX_EXPANSION = 512
+SORTS = {
+    "newest": ("clip_key", True),
+    "oldest": ("clip_key", False),
+    "published": ("pub_key", True),
+    "source": ("source_key", False),
+    "title": ("title_key", False),
+}
+_TRASH = wq.Term("flags", "trashed")
+
+
+class _Expander:
+    """Replace prefix/wildcard/fuzzy queries by an Or of at most MAX_EXPANSION terms."""
+
+    def __init__(self, reader: Any) -> None:
+        self.reader = reader
+        self.capped = False
+
+    def __call__(self, q: wq.Query) -> wq.Query:
+        if isinstance(q, (wq.Prefix, wq.Wildcard, wq.FuzzyTerm)):
+            words = []
+            for t in q._btexts(self.reader):
+                words.append(t.decode("utf-8") if isinstance(t, bytes) else t)
+                if len(words) >= MAX_EXPANSION:
+                    self.capped = True
+                    break
+            if not words:
+                return wq.NullQuery
+            terms = [wq.Term(q.fieldname, w, boost=q.boost) for w in words]
+            return terms[0] if len(terms) == 1 else wq.Or(terms, boost=q.boost)
+        return q.apply(self)
+
+
+def _all_terms(q: wq.Query | None) -> set[str]:
+    if q is None:
+        return set()
+    out = set()
+    for _field, text in q.iter_all_terms():
+        out.add(text.decode("utf-8") if isinstance(text, bytes) else text)
+    return out
+
+
+def _count_maps(ix: SearchIndex, reader: Any) -> tuple[list[Any], list[str]]:
+    """Per-docnum tag paths and source titles, built once per segment and cached."""
+    tags_all: list[Any] = []
+    src_all: list[str] = []
+    for r, _base in reader.leaf_readers():
+        segid = r.segment().segment_id() if hasattr(r, "segment") else None
+        cached = ix._count_cache.get(segid) if segid else None
+        if cached is None:
+            n = r.doc_count_all()
+            tags: list[Any] = [()] * n
+            for tb in r.lexicon("tag"):
+                t = tb.decode("utf-8")
+                for d in r.postings("tag", tb).all_ids():
+                    tags[d] = (*tags[d], t)
+            col = r.column_reader("source_name") if n else []
+            src = [col[d] for d in range(n)]
+            cached = [tags, src]
+            if segid:
+                ix._count_cache[segid] = cached
+        tags_all.extend(cached[0])
+        src_all.extend(cached[1])
+    return tags_all, src_all
+
+
+def _matching(searcher: Any, q: wq.Query, exclude: set[int]) -> list[int]:
+    docs = searcher.docs_for_query(q)
+    return [d for d in docs if d not in exclude] if exclude else list(docs)
+
+
+def run_search(
+    ix: SearchIndex,
+    text: str,
+    limit: int | None,
+    restrict: QueryFilter | None,
+    sort: str,
+    expand: Callable[[str], list[str]] | None,
+    entity_keys: Callable[[str], list[str]] | None,
+) -> SearchResult:
+    s = ix._searcher
+    reader = s.reader()
+    parsed: ParsedQuery = parse(text or "")
+    notices = list(parsed.notices)
+    rq, want_trash, rnotes = restrict_query(restrict)
+    notices.extend(rnotes)
+    include_trash = want_trash or parsed.include_trashed
+    trash = set() if include_trash else _trash_set(ix, s)
+
+    def build(fuzzy: bool) -> tuple[wq.Query | None, bool]:
+        comp = Compiler(fuzzy=fuzzy, expand=expand, entity_keys=entity_keys)
+        q = comp.compile(parsed.node)
+        if isinstance(q, wq.Not):
+            q = wq.And([wq.Every(), q])
+        if q is None:
+            return None, comp.count > 40
+        ex = _Expander(reader)
+        q = ex(q)
+        if ex.capped and not fuzzy:
+            notices.append(f"A wildcard matched too many words; used the first {MAX_EXPANSION}")
+        return q, comp.count > 40
+
+    q, _ = build(False)
+    empty = q is None
+    if empty:
+        q = wq.Every()
+    if rq is not None:
+        q = wq.And([q, rq])
+    if sort == "relevance" and empty:
+        sort = "newest"
+    matched = _matching(s, q, trash)
+    fuzzy = False
+    if not matched and not empty:
+        fq, _ = build(True)
+        if fq is not None:
+            if rq is not None:
+                fq = wq.And([fq, rq])
+            fmatched = _matching(s, fq, trash)
+            if fmatched:
+                fuzzy, q, matched = True, fq, fmatched
+                shown = " ".join(parsed.words) or text
+                notices.append(f"Showing close matches for “{shown}”")
+    hits = _hits(s, q, matched, trash, limit, sort, fuzzy)
+    result = SearchResult(hits, len(matched), notices=notices, fuzzy=fuzzy, terms=parsed.words)
+    _fill_counts(ix, s, reader, result, matched, empty and rq is None, include_trash)
+    if not empty and (len(matched) < 3 or fuzzy):
+        result.suggestions = _suggest(s, parsed, text)
+    return result
+
+
+def _trash_set(ix: SearchIndex, s: Any) -> set[int]:
+    key = ("trash", ix._version)
+    cache = getattr(ix, "_trash_cache", None)
+    if cache is not None and cache[0] == key:
+        return cache[1]
+    trash = set(s.docs_for_query(_TRASH))
+    ix._trash_cache = (key, trash)
+    return trash
+
+
+def _hits(
+    s: Any,
+    q: wq.Query,
+    matched: list[int],
+    trash: set[int],
+    limit: int | None,
+    sort: str,
+    fuzzy: bool,
+) -> list[Hit]:
+    if not matched:
+        return []
+    mask = wq.Term("flags", "trashed") if trash else None
+    if sort in SORTS:
+        fieldname, reverse = SORTS[sort]
+        res = s.search(q, limit=limit, sortedby=fieldname, reverse=reverse, mask=mask, scored=False)
+    else:
+        res = s.search(q, limit=limit, mask=mask)
+    highlight = _all_terms(q)
+    hits = []
+    scores = _scores(res) if sort not in SORTS else [0.0] * res.scored_length()
+    for rank in range(res.scored_length()):
+        docnum = res.docnum(rank)
+        score = scores[rank] if rank < len(scores) else 0.0
+        stored = s.stored_fields(docnum)
+        info = stored.get("info") or {}
+        hits.append(
+            Hit(
+                id=stored["id"],
+                title=stored.get("title", ""),
+                snippet=make_snippet(stored.get("body", ""), highlight) if rank < 50 else "",
+                score=float(score),
+                tags=tuple(info.get("tags", ())),
+                published=info.get("published"),
+                grade=info.get("grade"),
+                source_title=info.get("source_title"),
+                source_url=None,
+                source_publisher=info.get("publisher"),
+                clipped=info.get("clipped"),
+                exact=not fuzzy,
+            )
+        )
+    return hits
+
+
+def _scores(res: Any) -> list[float]:
+    return [res.score(i) or 0.0 for i in range(res.scored_length())]
+
+
+def _fill_counts(
+    ix: SearchIndex,
+    s: Any,
+    reader: Any,
+    result: SearchResult,
+    matched: list[int],
+    cacheable: bool,
+    include_trash: bool,
+) -> None:
+    key = (ix._version, include_trash)
+    if cacheable and ix._empty_cache is not None and ix._empty_cache[0] == key:
+        result.tag_counts, result.source_counts = ix._empty_cache[1]
+        return
+    tags, src = _count_maps(ix, reader)
+    tc: Counter[str] = Counter()
+    sc: Counter[str] = Counter()
+    for d in matched:
+        tc.update(tags[d])
+        name = src[d]
+        if name:
+            sc[name] += 1
+    result.tag_counts = dict(tc)
+    result.source_counts = dict(sc)
+    if cacheable:
+        ix._empty_cache = (key, (result.tag_counts, result.source_counts))
+
+
+def _suggest(s: Any, parsed: ParsedQuery, text: str) -> list[str]:
+    words = parsed.words
+    if not words or len(words) > 6:
+        return []
+    corrector = s.corrector("body")
+    changed = False
+    out = []
+    for w in words:
+        if len(w) < 4 or has_cjk(w) or s.doc_frequency("body", stem_word(w)):
+            out.append(w)
+            continue
+        sugg = corrector.suggest(w, limit=1, maxdist=2 if len(w) >= 8 else 1)
+        if sugg and sugg[0] != w:
+            out.append(sugg[0])
+            changed = True
+        else:
+            out.append(w)
+    return [" ".join(out)] if changed else []
