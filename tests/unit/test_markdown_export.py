@@ -311,3 +311,11 @@ def test_cancel_keeps_old_files(tmp_path: Path) -> None:
     assert (dest / "notes" / "Rahmon refuses.md").exists()
     manifest = json.loads((dest / MANIFEST_NAME).read_text(encoding="utf-8"))
     assert "notes/Rahmon refuses.md" in manifest["files"]
+
+
+def test_title_case_change_renames_file(tmp_path: Path) -> None:
+    dest = tmp_path / "vault"
+    write_vault(render_vault([Passage(id="p-1", title="Foo", body="x")]), dest)
+    report = write_vault(render_vault([Passage(id="p-1", title="foo", body="x")]), dest)
+    assert [p.name for p in (dest / "notes").iterdir()] == ["foo.md"]
+    assert "notes/foo.md" in report.written

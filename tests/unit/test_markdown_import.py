@@ -478,3 +478,51 @@ def test_cancel_stops_walk(tmp_path: Path) -> None:
     for note in parse_vault(tmp_path, cancel=lambda: len(seen) >= 2):
         seen.append(note.path)
     assert seen == ["n0.md", "n1.md"]
+
+
+@settings(max_examples=300, deadline=None)
+@given(
+    st.one_of(
+        st.text(),
+        st.tuples(st.text(max_size=60), st.text()).map(lambda t: f"---\n{t[0]}\n---\n{t[1]}"),
+        st.lists(
+            st.sampled_from(
+                [
+                    "---",
+                    "desk-kind: passage",
+                    "desk-kind: [x]",
+                    "title: [a",
+                    "tags: {a: b}",
+                    "links: [{id: [1], kind: 7}, x, {id: a}]",
+                    "credibility: nine",
+                    "reliability: Z",
+                    "start: 1.5",
+                    "created: 2021-02-30",
+                    "> q",
+                    ">",
+                    "- a",
+                    "## Annotations",
+                    "## Links",
+                    "— c",
+                    "",
+                    "  x",
+                    "# H",
+                    "[[x|y]]",
+                    "#t",
+                    "```",
+                ]
+            ),
+            max_size=20,
+        ).map("\n".join),
+    )
+)
+def test_parse_note_never_raises(text: str) -> None:
+    note = parse_note(text, filename="dir/note.md")
+    assert isinstance(note.draft.body, str)
+    assert note.draft.title is not None
+
+
+def test_invalid_yaml_values_warn() -> None:
+    for fm in ("created: 2021-02-30", "a: !!int 'zz'", "a: " + "[" * 3000 + "]" * 3000):
+        note = parse_note(f"---\n{fm}\n---\nbody", filename="a.md")
+        assert note.warnings and note.draft.body.endswith("body")

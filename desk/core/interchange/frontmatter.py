@@ -86,6 +86,12 @@ def load(source: str) -> dict[str, Any]:
     except yaml.YAMLError as exc:
         first = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
         raise FrontMatterError(first) from None
+    except RecursionError:
+        raise FrontMatterError("front matter nested too deeply") from None
+    except (ValueError, TypeError, AttributeError, OverflowError) as exc:
+        # PyYAML's constructors raise these for values such as 2021-02-30
+        # or !!int 'zz'.
+        raise FrontMatterError(f"invalid value ({exc})") from None
     if data is None:
         return {}
     if not isinstance(data, dict):

@@ -423,7 +423,8 @@ def _render_source(src: Source, entries: list[tuple[Any, str]]) -> str:
 
 
 def _render_tag(tag: str, entries: list[tuple[Any, str]]) -> str:
-    data = {"title": tag, "tag": tag, KIND_KEY: KIND_TAG_INDEX}
+    # Not "tag": Obsidian still reads that deprecated key as the note's tags.
+    data = {"title": tag, "desk-tag": tag, KIND_KEY: KIND_TAG_INDEX}
     noun = "note" if len(entries) == 1 else "notes"
     blocks = [f"# Tag: {md_text(tag)}", f"{len(entries)} {noun}.", "\n".join(_list(entries))]
     return frontmatter.dump(data) + "\n" + "\n\n".join(blocks) + "\n"
@@ -590,9 +591,10 @@ def write_vault(
     if report.cancelled:
         _write_manifest(root, [*old, *ours])
         return report
+    current = set(ours)
     for stale in old:
-        if fold(stale) not in seen:
-            _remove_stale(root, stale, report)
+        if stale not in current:
+            _remove_stale(root, stale, report, ours if fold(stale) in seen else [])
     _write_manifest(root, ours)
     return report
 
@@ -619,7 +621,7 @@ def _write_one(root: Path, item: ExportFile, seen: set[str], old_folded: set[str
     return "written"
 
 
-def _remove_stale(root: Path, relpath: str, report: ExportReport) -> None:
+def _remove_stale(root: Path, relpath: str, report: ExportReport, ours: list[str]) -> None:
     path = root.joinpath(*relpath.split("/"))
     try:
         ensure_inside(root, path)
@@ -628,6 +630,13 @@ def _remove_stale(root: Path, relpath: str, report: ExportReport) -> None:
         return
     if path.is_symlink() or not path.is_file():
         return
+    # Only the case changed ("Foo.md" -> "foo.md"): on a case-insensitive
+    # file system both names are the file just written.
+    for current in ours:
+        if fold(current) == fold(relpath):
+            with contextlib.suppress(OSError):
+                if path.samefile(root.joinpath(*current.split("/"))):
+                    return
     try:
         path.unlink()
     except OSError as exc:
