@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import codecs
+import html
 import os
 import re
 import subprocess
@@ -350,6 +351,30 @@ def test_ordinary_lines_are_not_chrome() -> None:
     assert doc.notices == []
 
 
+@pytest.mark.parametrize(
+    "headline",
+    [
+        "AFP journalist detained in Tajikistan",
+        "Taliban seize Kabul, says Reuters",
+        "Video: a patrol",
+    ],
+)
+def test_headlines_naming_agencies_are_not_captions(headline: str) -> None:
+    doc = clip_text(f"{headline}\n\nThe first paragraph.\n\nThe second one.", split="paragraphs")
+    assert doc.source.title == headline
+    assert doc.notices == []
+
+
+def test_unsplit_html_keeps_subheadings() -> None:
+    doc = read_file(FIXTURES / "news_page.html", split="none")
+    assert len(doc.passages) == 1
+    whole = doc.passages[0]
+    assert "## Analysts see a listening post" in whole.body
+    assert whole.body.startswith("Tajikistan's parliament")
+    assert whole.body.endswith("Details and local file.")
+    assert_offsets(doc)
+
+
 def test_byline_and_no_date_from_banner() -> None:
     text = (
         "Daily Wire Service Monday, 1 November 2021\n\n"
@@ -454,6 +479,21 @@ def test_offsets_invariant(text: str, fmt: str) -> None:
     assert source_text is not None
     spans = [(p.start or 0, p.end or 0) for p in doc.passages]
     assert all(a[1] <= b[0] for a, b in pairwise(spans))
+
+
+@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(st.lists(_paragraph, min_size=1, max_size=6))
+def test_offsets_invariant_html(paras: list[str]) -> None:
+    if not any(p.strip() for p in paras):
+        return
+    page = (
+        "<html><body><article>"
+        + "".join(f"<p>{html.escape(p)}</p>" for p in paras)
+        + "<script>x()</script></article></body></html>"
+    )
+    doc = clip_text(page, fmt="html", split="paragraphs")
+    assert_offsets(doc)
+    assert doc.source.text is not None and "x()" not in doc.source.text
 
 
 # ---------------------------------------------------------------------------

@@ -94,18 +94,23 @@ def _passage(block: Block, kind: str, language: str | None) -> PassageDraft:
     )
 
 
-def _whole(text: str, body: list[Block]) -> Block:
+def _whole(text: str, body: list[Block], headings: list[Block]) -> Block:
     """One block from the first to the last body paragraph.
 
-    It is the exact span unless chrome (captions, image names, headings) was
-    cut from between paragraphs: then the body is the kept paragraphs joined
-    by blank lines, and ``start``/``end`` still give the span it came from.
+    It is the exact span unless chrome (captions, image names) was cut from
+    between paragraphs: then the body is the kept paragraphs (and headings)
+    joined by blank lines, and ``start``/``end`` still give the span it came
+    from.
     """
     first, last = body[0], body[-1]
-    between = (text[a.end : b.start] for a, b in pairwise(body))
+    kept = sorted(
+        [*body, *(h for h in headings if first.start < h.start < last.end)],
+        key=lambda b: b.start,
+    )
+    between = (text[a.end : b.start] for a, b in pairwise(kept))
     if not any(gap.strip() for gap in between):
         return Block(first.start, last.end, text[first.start : last.end])
-    return Block(first.start, last.end, "\n\n".join(b.body for b in body))
+    return Block(first.start, last.end, "\n\n".join(b.body for b in kept))
 
 
 def _str_field(meta: dict[str, Any], *keys: str) -> str | None:
@@ -168,7 +173,7 @@ def _build(
         passages.append(_passage(art.standfirst, "standfirst", lang))
     if body:
         if split == "none":
-            passages.append(_passage(_whole(text, body), "passage", lang))
+            passages.append(_passage(_whole(text, body, art.headings), "passage", lang))
         else:
             passages.extend(_passage(b, "passage", lang) for b in body)
 

@@ -201,16 +201,21 @@ def is_image_only(body: str) -> bool:
 # Page chrome
 
 _CREDIT_WORDS = (
-    r"Photos?|Photograph|Photo\s+credit|Picture|Image|Illustration|Video|Credit|"
+    r"Photos?|Photograph|Photo\s+credit|Picture|Image|Illustration|Credit|"
     r"Фото|Фотография|Фото\s*и\s*видео|Иллюстрация|Сурат|Акс|"
-    r"图片|图|照片|摄影|來源|图片来源|圖片|"
+    r"图片|照片|摄影|图片来源|圖片|"
     r"عکس|تصویر|صورة|عکس‌ها|المصدر"
 )
 _CREDIT = re.compile(rf"(?:^|[\s.(\[|—–-])(?:{_CREDIT_WORDS})\s*(?:[:：/]|by\b)", re.IGNORECASE)
+_AGENCIES = (
+    r"Getty\s*Images?|Getty|AFP|Reuters|AP\s+Photo|AP|EPA|Shutterstock|Xinhua|Anadolu|"
+    r"ИТАР-ТАСС|ТАСС|РИА\s+Новости|Спутник|新华社|中新社"
+)
 _CREDIT_END = re.compile(
-    rf"(?:(?:{_CREDIT_WORDS})\s*(?:[:：/]|by\b)\s*[^.。!?]{{0,120}}|"
-    r"\b(?:Getty\s*Images?|Getty|AFP|Reuters|AP\s+Photo|EPA|Shutterstock|Xinhua|"
-    r"ИТАР-ТАСС|ТАСС|РИА\s+Новости|新华社)\s*[/|]?[^.。!?]{0,60})[)\]]?\s*$",
+    rf"(?:(?<![A-Za-zА-Яа-яЁё])(?:{_CREDIT_WORDS})\s*(?:[:：/]|by\b)\s*[^.。!?]{{0,120}}|"
+    # An agency credit after a caption sentence or a slash: "... river. Getty Images".
+    rf"(?:^|[.。!?]\s+|\s[/|]\s*)(?:{_AGENCIES})(?:\s*(?:/|\||via\b)\s*[^.。!?]{{0,60}})?)"
+    r"[)\]]?\s*$",
     re.IGNORECASE,
 )
 _GETTY = re.compile(r"Getty\s*Images?", re.IGNORECASE)
@@ -320,7 +325,8 @@ def _words(line: str) -> list[str]:
 
 
 def _cjk_share(line: str) -> float:
-    letters = [c for c in line if c.isalpha()]
+    """Share of Han/kana among the letters of (the start of) ``line``."""
+    letters = [c for c in line[:200] if c.isalpha()]
     return sum(1 for c in letters if is_cjk(c)) / max(len(letters), 1)
 
 
