@@ -163,20 +163,19 @@ class Library:
         if readonly and not db_path.exists():
             raise NotFound(f"There is no library at {root} (no {DB_NAME}).")
         lock_fd = None if readonly else cls._take_lock(root)
+        creating = not db_path.exists()
         try:
-            store = Store(db_path, readonly=readonly)
-            try:
-                store.migrate()
-            except BaseException:
-                store.close()
-                raise
+            store = _open_store(root, db_path, readonly=readonly)
         except BaseException:
             if lock_fd is not None:
                 os.close(lock_fd)
             raise
         lib = cls(root, store, readonly=readonly, lock_fd=lock_fd)
         lib.notices.extend(notices)
+        lib.notices.extend(_location_notices(root, creating=creating))
         try:
+            if not readonly:
+                lib._daily_backup()
             if not readonly and store.meta_get("gazetteer_loaded") is None:
                 lib._load_gazetteer()
             lib._open_index(repair=repair)
@@ -338,6 +337,37 @@ class Library:
                 self._rebuild_index()
                 report.repaired = True
             return report
+
+    # ------------------------------------------------------------------
+    # backups (see desk.core.backup)
+
+    def _daily_backup(self) -> None:
+        """The first open of each day backs up a library that holds passages."""
+        from desk.core import backup
+
+        if not backup.daily_backup_due(self.root):
+            return
+        if self.store.passage_count() + self.store.passage_count(trashed=True) == 0:
+            return
+        try:
+            backup.auto_backup(self.root, self.store, "daily")
+        except UserError as exc:
+            self.notices.append(f"Today's backup was not made: {exc.message}")
+
+    def backup(self, dest: Path | None = None, *, reason: str = "manual") -> Path:
+        """Back up the database now: into ``backups/`` or to ``dest`` (a file or folder)."""
+        from desk.core import backup
+
+        with self._lock:
+            if dest is None:
+                return backup.auto_backup(self.root, self.store, reason)
+            return backup.backup_database(self.store, Path(dest))
+
+    def newest_backup(self) -> Path | None:
+        """The most recent backup in ``backups/`` (for the window's restore offer)."""
+        from desk.core import backup
+
+        return backup.newest_backup(self.root)
 
     # ------------------------------------------------------------------
     # writes: helpers
@@ -892,12 +922,17 @@ class Library:
             return done
 
     def empty_trash(self) -> int:
-        """Delete trashed passages for good (not undoable). Returns how many."""
+        """Delete trashed passages for good (not undoable). Returns how many.
+
+        A verified backup is taken first; if it cannot be, nothing is deleted.
+        The face must ask the user before calling this.
+        """
         with self._lock:
             self._require_writable()
             ids = self.store.passage_ids(trashed=True)
             if not ids:
                 return 0
+            self.backup(reason="pre-empty-trash")
             with self.store.transaction() as conn:
                 for pid in ids:
                     self.store.delete_passage(conn, pid)
@@ -1043,6 +1078,72 @@ class Library:
             self.undo_stack.clear()
             self._commit(res.ids, Changes.all())
             return res
+
+
+def _open_store(root: Path, db_path: Path, *, readonly: bool) -> Store:
+    """Open and migrate the database (backed up first); a damaged one is set aside.
+
+    A damaged database is moved to ``<root>/corrupt-<stamp>/`` (never deleted,
+    never overwritten) when we hold the library for writing, and the
+    ``CorruptLibrary`` raised names where it was kept and how to restore the
+    newest backup. A locked or unreadable file is not damage and stays put.
+    """
+    import sqlite3
+
+    from desk.core import backup
+    from desk.core.errors import CorruptLibrary
+    from desk.core.store import schema
+
+    def damaged(reason: str) -> CorruptLibrary:
+        kept = None if readonly else backup.set_aside_damaged(root)
+        return CorruptLibrary(backup.damaged_message(root, kept, reason))
+
+    if db_path.is_file() and db_path.stat().st_size == 0 and (why := backup.damage(db_path)):
+        raise damaged(why)
+    try:
+        store = Store(db_path, readonly=readonly)
+    except CorruptLibrary as exc:
+        why = backup.damage(db_path)
+        if why is None:
+            raise
+        raise damaged(why) from exc
+    try:
+        version = schema.user_version(store.conn)
+        if not readonly and version > 0 and schema.pending(store.conn):
+            backup.auto_backup(root, store, f"pre-migrate-v{version}")
+        store.migrate()
+    except sqlite3.DatabaseError as exc:
+        store.close()
+        why = backup.damage(db_path)
+        if why is None:
+            raise
+        raise damaged(why) from exc
+    except BaseException:
+        store.close()
+        raise
+    return store
+
+
+def _location_notices(root: Path, *, creating: bool) -> list[str]:
+    """Warnings about where the library lives, and about a database set aside earlier."""
+    from desk.core import backup
+
+    notices = []
+    warning = backup.location_warning(root)
+    if warning:
+        notices.append(warning)
+    if creating and (aside := backup.set_aside_folders(root)):
+        newest = backup.newest_backup(root)
+        notices.append(
+            f"Started a new, empty database: the damaged one was kept in {aside[0]}"
+            + (
+                f"; to go back to the newest backup run: desk --library {root} "
+                f"restore-backup {newest}"
+                if newest
+                else "."
+            )
+        )
+    return notices
 
 
 def _title_from(body: str) -> str:
