@@ -1,0 +1,292 @@
+"""Find gazetteer entities in passage text, and expand names at query time.
+
+Matching works on text folded by :func:`desk.core.text.fold_keep_offsets` (case,
+diacritics, script variants, dashes as spaces), so ``Rakhmón``, ``RAKHMON`` and
+``Rakhmon’s`` all find ``Rakhmon``; spans are mapped back to the original text.
+
+All spellings of all entities are compiled into one regular expression shaped
+like a trie (one branch per first letter, then per next letter ...), so a
+passage is scanned once whatever the size of the gazetteer; Python's regex
+engine skips a branch on its first literal, which keeps the scan fast. A plain
+alternation of 3,000 spellings is tried spelling by spelling at every
+position and is much slower; a token-dictionary scan in Python cannot do
+substring matching for Chinese, which has no spaces.
+
+Rules:
+
+- whole words: a match never starts or ends inside a word of a spaced
+  script; a spelling that starts or ends with a Han or kana character needs
+  no boundary on that side;
+- spaces in a spelling match any run of whitespace, hyphens or dashes;
+- a possessive (``Beijing's``) still matches; ``Xi'an`` does not match ``Xi``;
+- short all-caps spellings (2 to 6 letters: ``UN``, ``ETIM``, ``ISIS-K``,
+  ``ООН``) match only text that has no lower-case letter there, so ``un``,
+  ``Un`` and ``unclear`` never match ``UN``;
+- at one position the longest spelling wins and mentions never overlap.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+
+from desk.core.analysis.gazetteer import GazetteerEntry, fold_phrase
+from desk.core.text import fold
+from desk.core.types import Mention
+
+# Han ideographs and kana: scripts written without spaces.
+_CJK_RANGES = "\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\U00020000-\U0002a6df"
+# A letter or digit of a spaced script: what a match may not touch.
+_WORD = rf"[^\W{_CJK_RANGES}]"
+_LEFT = rf"(?<!{_WORD})"
+# Not followed by a letter, nor by an apostrophe and a letter unless that is
+# a possessive ``'s``.
+_RIGHT = rf"(?:(?<!{_WORD})|(?!{_WORD})(?!'(?!s(?!{_WORD})){_WORD}))"
+_CJK_CHAR = re.compile(rf"[{_CJK_RANGES}]")
+_WORD_CHAR = re.compile(r"\w")
+
+_MAX_ACRONYM_LETTERS = 6
+
+
+def _is_acronym(spelling: str) -> bool:
+    letters = [c for c in spelling if c.isalpha()]
+    return 2 <= len(letters) <= _MAX_ACRONYM_LETTERS and all(c.isupper() for c in letters)
+
+
+def _needs_boundary(ch: str) -> bool:
+    return bool(_WORD_CHAR.match(ch)) and not _CJK_CHAR.match(ch)
+
+
+class _FoldCache(dict[str, str]):
+    """Per-character results of :func:`fold_keep_offsets`' folding, memoised."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        # Characters that fold to anything but exactly one character.
+        self.uneven: set[str] = set()
+
+    def __missing__(self, ch: str) -> str:
+        # Exactly fold_keep_offsets' rule for one character.
+        folded = (" " if ch in "-\x00" else ch.lower()) if ch.isascii() else fold(ch)
+        if len(folded) != 1:
+            self.uneven.add(ch)
+        if len(self) < 200_000:
+            self[ch] = folded
+        return folded
+
+
+_FOLD_CACHE = _FoldCache()
+
+
+def fold_with_offsets(text: str) -> tuple[str, list[int] | None]:
+    """Same result as :func:`desk.core.text.fold_keep_offsets`, much faster.
+
+    Returns:
+        ``(folded, origin)``; ``origin`` is None when every character folded
+        to exactly one character, i.e. offsets are unchanged.
+    """
+    parts = list(map(_FOLD_CACHE.__getitem__, text))
+    if _FOLD_CACHE.uneven.isdisjoint(text):
+        return "".join(parts), None
+    origin: list[int] = []
+    for i, part in enumerate(parts):
+        origin.extend([i] * len(part))
+    origin.append(len(text))
+    return "".join(parts), origin
+
+
+@dataclass
+class _Node:
+    children: dict[str, _Node] = field(default_factory=dict)
+    terminal: bool = False
+
+
+def _trie_pattern(spellings: Iterable[str]) -> re.Pattern[str] | None:
+    """One regex matching any folded spelling, longest first, with boundaries."""
+    root = _Node()
+    for spelling in spellings:
+        node = root
+        for ch in spelling:
+            node = node.children.setdefault(ch, _Node())
+        node.terminal = True
+
+    def emit(node: _Node) -> str:
+        alternatives = [_char(ch) + emit(child) for ch, child in node.children.items()]
+        if node.terminal:
+            # Last, so that longer spellings are tried first.
+            alternatives.append("")
+        if len(alternatives) == 1:
+            return alternatives[0]
+        return "(?:" + "|".join(alternatives) + ")"
+
+    spaced = [_char(ch) + emit(n) for ch, n in root.children.items() if _needs_boundary(ch)]
+    unspaced = [_char(ch) + emit(n) for ch, n in root.children.items() if not _needs_boundary(ch)]
+    parts = []
+    if spaced:
+        parts.append(_LEFT + "(?:" + "|".join(spaced) + ")")
+    parts.extend(unspaced)
+    if not parts:
+        return None
+    # The right boundary is checked once, after the trie: when it fails the
+    # engine backtracks into the trie to a shorter spelling. It applies only
+    # when the spelling ended with a letter of a spaced script. (Repeating
+    # it at every leaf makes compiling take seconds: the class is large.)
+    return re.compile("(?:" + "|".join(parts) + ")" + _RIGHT)
+
+
+def _char(ch: str) -> str:
+    return r"\s+" if ch == " " else re.escape(ch)
+
+
+class EntityMatcher:
+    """Finds the entities of a gazetteer in text.
+
+    Args:
+        entries: the gazetteer (see :func:`load_gazetteer`).
+    """
+
+    def __init__(self, entries: Iterable[GazetteerEntry]) -> None:
+        self._entries = list(entries)
+        # Folded spelling -> [(entry index, acronym only?)], gazetteer order.
+        # Folded the way passage text is, character by character.
+        self._owners: dict[str, list[tuple[int, bool]]] = {}
+        # Folded spelling -> entry indexes, and the same plus keys (query time).
+        self._by_spelling: dict[str, list[int]] = {}
+        self._by_phrase: dict[str, list[int]] = {}
+        for index, entry in enumerate(self._entries):
+            for spelling in entry.spellings():
+                folded = fold_phrase(spelling)
+                if not folded:
+                    continue
+                _add(self._by_spelling, folded, index)
+                _add(self._by_phrase, folded, index)
+                owners = self._owners.setdefault(_match_form(spelling), [])
+                acronym = _is_acronym(spelling)
+                for n, (other, other_acronym) in enumerate(owners):
+                    if other == index:
+                        # Any non-acronym spelling of the entity lifts the case rule.
+                        owners[n] = (index, other_acronym and acronym)
+                        break
+                else:
+                    owners.append((index, acronym))
+            _add(self._by_phrase, fold_phrase(entry.key), index)
+            _add(self._by_phrase, entry.key.casefold(), index)
+        self._pattern = _trie_pattern(self._owners)
+        self._plain_pattern = _trie_pattern(
+            s for s, owners in self._owners.items() if not all(a for _, a in owners)
+        )
+
+    @property
+    def entries(self) -> list[GazetteerEntry]:
+        """The gazetteer this matcher was built from."""
+        return list(self._entries)
+
+    def find(self, text: str) -> list[Mention]:
+        """Every entity mention in ``text``.
+
+        Mentions do not overlap: at a position the longest spelling wins,
+        and a spelling shared by several entities is credited to the first
+        of them in gazetteer order (see :func:`alias_conflicts`).
+
+        Returns:
+            Mentions sorted by start; ``start``/``end`` index ``text`` itself.
+        """
+        pattern = self._pattern
+        if pattern is None or not text:
+            return []
+        folded, origin = fold_with_offsets(text)
+        mentions: list[Mention] = []
+        pos = 0
+        search = pattern.search
+        while True:
+            m = search(folded, pos)
+            if m is None:
+                break
+            start, end = m.span()
+            if end == start:  # cannot happen with non-empty spellings; be safe
+                pos = start + 1
+                continue
+            key = self._owner(m.group(), text, start, end, origin)
+            if key is None and self._plain_pattern is not None:
+                m = self._plain_pattern.match(folded, start)
+                if m is not None:
+                    end = m.end()
+                    key = self._owner(m.group(), text, start, end, origin)
+            if key is None:
+                pos = start + 1
+                continue
+            o_start, o_end = _original_span(start, end, origin)
+            mentions.append(Mention(key, o_start, o_end, text[o_start:o_end]))
+            pos = end
+        return mentions
+
+    def _owner(
+        self, matched: str, text: str, start: int, end: int, origin: list[int] | None
+    ) -> str | None:
+        owners = self._owners.get(" ".join(matched.split()))
+        if not owners:
+            return None
+        upper: bool | None = None
+        for index, acronym in owners:
+            if acronym:
+                if upper is None:
+                    o_start, o_end = _original_span(start, end, origin)
+                    upper = not any(c.islower() for c in text[o_start:o_end])
+                if not upper:
+                    continue
+            return self._entries[index].key
+        return None
+
+    def expand(self, phrase: str) -> list[str]:
+        """Query-time alias expansion.
+
+        Returns:
+            If ``phrase`` (folded) is a name or alias of an entity: every
+            name and alias of that entity (of each such entity), folded,
+            without repeats, the phrase's own entity first; else ``[]``.
+        """
+        indexes = self._phrase_entries(phrase, keys=False)
+        out: list[str] = []
+        for index in indexes:
+            for spelling in self._entries[index].spellings():
+                folded = fold_phrase(spelling)
+                if folded and folded not in out:
+                    out.append(folded)
+        return out
+
+    def keys_for(self, phrase: str) -> list[str]:
+        """Keys of the entities whose key, name or an alias folds to ``phrase``."""
+        return [self._entries[i].key for i in self._phrase_entries(phrase, keys=True)]
+
+    def _phrase_entries(self, phrase: str, *, keys: bool) -> list[int]:
+        folded = fold_phrase(phrase)
+        candidates = [folded]
+        if folded.endswith("'s"):
+            candidates.append(folded[:-2].rstrip())
+        table = self._by_phrase if keys else self._by_spelling
+        for candidate in candidates:
+            found = table.get(candidate)
+            if found:
+                return sorted(found)
+        return []
+
+
+def _add(table: dict[str, list[int]], phrase: str, index: int) -> None:
+    if phrase:
+        indexes = table.setdefault(phrase, [])
+        if index not in indexes:
+            indexes.append(index)
+
+
+def _match_form(spelling: str) -> str:
+    """A spelling folded exactly as passage text is (per character)."""
+    return " ".join(fold_with_offsets(spelling)[0].split())
+
+
+def _original_span(start: int, end: int, origin: list[int] | None) -> tuple[int, int]:
+    if origin is None:
+        return start, end
+    # origin[end] also takes in characters folded away (accents, joiners)
+    # right after the match.
+    return origin[start], max(origin[end], origin[end - 1] + 1)
