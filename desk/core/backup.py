@@ -473,8 +473,9 @@ def set_aside_damaged(root: Path) -> Path:
     return folder
 
 
-def damaged_message(root: Path, kept: Path, reason: str) -> str:
-    """The one line shown when a damaged database was set aside."""
+def damaged_message(root: Path, kept: Path | None, reason: str) -> str:
+    """The one line shown when a damaged database was found (and set aside to ``kept``)."""
+    where = f"it was kept in {kept}" if kept else "it was left in place, unchanged"
     newest = newest_backup(root)
     if newest is None:
         tail = "there is no backup to restore."
@@ -483,7 +484,7 @@ def damaged_message(root: Path, kept: Path, reason: str) -> str:
             f"the newest backup is {newest}; restore it with: "
             f"desk --library {_quote(root)} restore-backup {_quote(newest)}"
         )
-    return f"The library's database was damaged ({reason}); it was kept in {kept}, and {tail}"
+    return f"The library's database is damaged ({reason}); {where}, and {tail}"
 
 
 def set_aside_folders(root: Path) -> list[Path]:
@@ -526,7 +527,7 @@ NETWORK_FILESYSTEMS = frozenset(
 )
 # Folder names and marker files of sync clients that copy files behind SQLite's back.
 _SYNC_NAMES = ("dropbox", "onedrive", "google drive", "googledrive", "icloud", "pcloud", "mega")
-_SYNC_MARKERS = (".dropbox", ".dropbox.cache", ".stfolder", ".sync", ".nextcloudsync.log")
+_SYNC_MARKERS = (".dropbox", ".dropbox.cache", ".stfolder", ".nextcloudsync.log")
 
 
 def _unescape(field: str) -> str:
