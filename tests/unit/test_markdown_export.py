@@ -319,3 +319,13 @@ def test_title_case_change_renames_file(tmp_path: Path) -> None:
     report = write_vault(render_vault([Passage(id="p-1", title="foo", body="x")]), dest)
     assert [p.name for p in (dest / "notes").iterdir()] == ["foo.md"]
     assert "notes/foo.md" in report.written
+
+
+def test_stale_file_made_foreign_is_kept(tmp_path: Path) -> None:
+    dest = tmp_path / "vault"
+    write_vault(render_vault(library()), dest)
+    adopted = dest / "notes" / "Rahmon refuses.md"
+    adopted.write_text("# Rahmon\n\nMy own rewrite, no front matter.\n", encoding="utf-8")
+    report = write_vault(render_vault(library()[:2]), dest)
+    assert "notes/Rahmon refuses.md" not in report.removed
+    assert adopted.exists()

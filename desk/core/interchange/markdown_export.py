@@ -546,8 +546,9 @@ def write_vault(
     Each file is written atomically (temporary file + ``os.replace``) and
     only when its content changed. ``dest/.desk-export.json`` lists the
     files Desk wrote; a file listed by the previous export but not produced
-    now (a renamed or trashed note) is removed. A file Desk did not write
-    is never overwritten or removed (reported as a conflict).
+    now (a renamed or trashed note) is removed, unless its Desk front matter
+    was taken out (then the user has made it theirs). A file Desk did not
+    write is never overwritten (reported as a conflict) or removed.
 
     Args:
         files: from :func:`render_vault`.
@@ -586,7 +587,8 @@ def write_vault(
                 ours.append(item.relpath)
                 seen.add(fold(item.relpath))
     except OSError as exc:
-        _write_manifest(root, [*old, *ours])
+        with contextlib.suppress(OSError):
+            _write_manifest(root, [*old, *ours])
         raise UserError(f"Export stopped: {exc.strerror or exc}", details=str(exc)) from exc
     if report.cancelled:
         _write_manifest(root, [*old, *ours])
@@ -628,8 +630,8 @@ def _remove_stale(root: Path, relpath: str, report: ExportReport, ours: list[str
     except UserError:
         report.refused.append(relpath)
         return
-    if path.is_symlink() or not path.is_file():
-        return
+    if path.is_symlink() or not path.is_file() or not _is_desk_file(path):
+        return  # gone, replaced, or no longer ours (its Desk front matter was removed)
     # Only the case changed ("Foo.md" -> "foo.md"): on a case-insensitive
     # file system both names are the file just written.
     for current in ours:
