@@ -25,6 +25,7 @@ from desk.core.clipping import (
     make_title,
     read_file,
 )
+from desk.core.clipping.article import parse_date
 from desk.core.errors import UserError
 
 FIXTURES = Path(__file__).resolve().parents[1] / "fixtures" / "clipping"
@@ -391,6 +392,44 @@ def test_byline_and_no_date_from_banner() -> None:
         "Negotiators met in Dushanbe on Friday.",
         "They will meet again next week.",
     ]
+
+
+def test_published_line_and_byline_with_date() -> None:
+    text = (
+        "Talks on the border resume\n\n"
+        "By [Jane Smith](https://news.example/jane) · 29 October 2021\n\n"
+        "Published: October 28, 2021\n\n"
+        "Negotiators met in Dushanbe on Friday.\n\n"
+        "They will meet again next week."
+    )
+    doc = clip_text(text, split="paragraphs")
+    assert doc.source.author == "Jane Smith"
+    assert doc.source.published == "2021-10-28"
+    assert len(doc.passages) == 2
+
+
+@pytest.mark.parametrize(
+    ("value", "iso"),
+    [
+        ("2021-10-28T10:00:00Z", "2021-10-28"),
+        ("28.10.2021", "2021-10-28"),
+        ("28 October 2021", "2021-10-28"),
+        ("Oct. 5, 2021", "2021-10-05"),
+        ("28 октября 2021 г.", "2021-10-28"),
+        ("2021年10月28日", "2021-10-28"),
+        ("Thursday", None),
+        ("31.13.2021", None),
+    ],
+)
+def test_parse_date(value: str, iso: str | None) -> None:
+    assert parse_date(value) == iso
+
+
+def test_file_name_is_the_fallback_title(tmp_path: Path) -> None:
+    body = b"A first paragraph that is a sentence.\n\nA second paragraph, also a sentence."
+    assert read_file(write(tmp_path, "Border talks.txt", body)).source.title == "Border talks"
+    doc = read_file(write(tmp_path, "000_ba4f672ab29fddc4.txt", body))
+    assert doc.source.title == "A first paragraph that is a sentence"
 
 
 def test_hard_wrapped_paragraph_stays_whole() -> None:

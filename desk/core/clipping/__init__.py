@@ -215,9 +215,7 @@ def _clip(text: str, fmt: str, split: str, fallback_title: str | None = None) ->
 
     if fmt == "txt":
         art = parse_text(text)
-        published = None
-        if art.published:
-            published = iso_date(art.published)
+        published = art.published  # from a "Published: ..." line, never the banner
         return _build(
             text,
             art,
@@ -332,5 +330,7 @@ def read_file(path: Path, *, split: str = "paragraphs") -> ClippedDocument:
 
     text = decode_bytes(data, name)
     fmt = _EXTENSIONS.get(path.suffix.lower()) or _sniff(text)
-    stem = path.stem.replace("_", " ").strip() or None
-    return _clip(text, fmt, split, fallback_title=stem)
+    stem = " ".join(path.stem.replace("_", " ").split())
+    if not re.search(r"[^\W\d_]{3}", stem) or re.fullmatch(r"[\d\W_]*[0-9a-f]{8,}[\d\W_]*", stem):
+        stem = ""  # "000_ba4f672ab29fddc4" is an id, not a title
+    return _clip(text, fmt, split, fallback_title=stem or None)

@@ -218,6 +218,7 @@ _CREDIT_END = re.compile(
     r"[)\]]?\s*$",
     re.IGNORECASE,
 )
+_MD_LINK = re.compile(r"!?\[([^\]]*)\]\([^)]*\)")
 _GETTY = re.compile(r"Getty\s*Images?", re.IGNORECASE)
 _IMAGE_EXT = re.compile(r"\.(?:jpe?g|png|gif|webp|avif|bmp|tiff?|svg|heic)$", re.IGNORECASE)
 _FILE_NAME = re.compile(r"^[^\W_]+(?:[-_][^\W_]*)+(?:\s*\(\d{1,3}\))?$")
@@ -306,18 +307,69 @@ def is_banner(line: str) -> bool:
 
 
 def byline(line: str) -> str | None:
+    """The author's name from a ``By Jane Smith`` line, else None."""
     m = _BYLINE.match(line.strip())
     if not m:
         return None
-    name = m.group("name").strip()
-    if len(name.split()) > 8 or name[-1] in ".!?。":
+    name = _MD_LINK.sub(r"\1", m.group("name"))
+    # "Jane Smith · 29 October 2021", "Jane Smith | Dushanbe"
+    name = re.split(r"\s+[·|•–—]\s+|\s*,\s*(?=\d)", name)[0].strip(" *_")
+    if not name or len(name.split()) > 8 or name[-1] in ".!?。":
         return None
     return name
 
 
 def published_line(line: str) -> str | None:
+    """The date (ISO, maybe partial) of a ``Published: ...`` line, else None."""
     m = _PUBLISHED.match(line.strip())
-    return m.group("date").strip() if m else None
+    return parse_date(m.group("date")) if m else None
+
+
+_MONTH_NUMBERS = {
+    name: n
+    for n, names in enumerate(
+        [
+            ("january", "jan", "января", "январь"),
+            ("february", "feb", "февраля", "февраль"),
+            ("march", "mar", "марта", "март"),
+            ("april", "apr", "апреля", "апрель"),
+            ("may", "мая", "май"),
+            ("june", "jun", "июня", "июнь"),
+            ("july", "jul", "июля", "июль"),
+            ("august", "aug", "августа", "август"),
+            ("september", "sep", "sept", "сентября", "сентябрь"),
+            ("october", "oct", "октября", "октябрь"),
+            ("november", "nov", "ноября", "ноябрь"),
+            ("december", "dec", "декабря", "декабрь"),
+        ],
+        start=1,
+    )
+    for name in names
+}
+
+
+def parse_date(value: str) -> str | None:
+    """``2021-10-28``, ``28.10.2021``, ``28 October 2021``, ``October 28, 2021``,
+    ``2021年10月28日`` to ISO; None when no full date is recognised."""
+    value = value.strip()
+    m = re.search(r"(?<!\d)(\d{4})-(\d{1,2})-(\d{1,2})(?!\d)", value) or re.search(
+        r"(\d{4})\s*年\s*(\d{1,2})\s*月\s*(\d{1,2})\s*日", value
+    )
+    if m:
+        y, mo, d = (int(g) for g in m.groups())
+    elif m := re.search(r"\b(\d{1,2})\.(\d{1,2})\.(\d{4})\b", value):
+        d, mo, y = (int(g) for g in m.groups())
+    elif m := re.search(r"\b(\d{1,2})\s+([^\W\d_]+)\.?,?\s+(\d{4})\b", value):
+        d, y = int(m.group(1)), int(m.group(3))
+        mo = _MONTH_NUMBERS.get(m.group(2).casefold(), 0)
+    elif m := re.search(r"\b([^\W\d_]+)\.?\s+(\d{1,2}),?\s+(\d{4})\b", value):
+        d, y = int(m.group(2)), int(m.group(3))
+        mo = _MONTH_NUMBERS.get(m.group(1).casefold(), 0)
+    else:
+        return None
+    if not (1 <= mo <= 12 and 1 <= d <= 31 and 1000 <= y <= 2999):
+        return None
+    return f"{y:04d}-{mo:02d}-{d:02d}"
 
 
 def _words(line: str) -> list[str]:
@@ -484,7 +536,6 @@ def parse_text(text: str, *, markdown: bool = False) -> Article:
 # ---------------------------------------------------------------------------
 # Titles
 
-_MD_LINK = re.compile(r"!?\[([^\]]*)\]\([^)]*\)")
 _MD_MARKS = re.compile(r"(?<!\w)[*_]{1,3}|[*_]{1,3}(?!\w)|`+")
 _SENTENCE_END = re.compile(
     r"[.!?…](?=[\"”’')\]]*\s+[\"“‘'(\[]*[A-ZА-ЯЁ\u0600-\u06FF0-9])|[。！？](?=.)"
