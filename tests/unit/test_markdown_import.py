@@ -19,6 +19,7 @@ from desk.core.interchange.markdown_export import (
 )
 from desk.core.interchange.markdown_import import (
     ImportedNote,
+    LinkResolver,
     decode_bytes,
     hashtags,
     parse_note,
@@ -526,3 +527,23 @@ def test_invalid_yaml_values_warn() -> None:
     for fm in ("created: 2021-02-30", "a: !!int 'zz'", "a: " + "[" * 3000 + "]" * 3000):
         note = parse_note(f"---\n{fm}\n---\nbody", filename="a.md")
         assert note.warnings and note.draft.body.endswith("body")
+
+
+def test_link_resolver_on_obsidian_fixture() -> None:
+    notes = list(parse_vault(FIXTURES / "obsidian_vault"))
+    resolver = LinkResolver()
+    for note in notes:
+        resolver.add(note)
+    assert resolver.resolve("Vakhon outpost") == "Vakhon outpost.md"
+    assert resolver.resolve("vakhon OUTPOST.md") == "Vakhon outpost.md"
+    assert resolver.resolve("people/Rahmon") == "people/Rahmon.md"
+    assert resolver.resolve("Rahmon") == "people/Rahmon.md"
+    assert resolver.resolve("Emomali Rahmon") == "people/Rahmon.md"  # title
+    assert resolver.resolve("Security outpost") == "Vakhon outpost.md"  # alias
+    assert resolver.resolve("Nowhere") is None
+    resolved = {
+        (n.path, resolver.resolve(target), kind) for n in notes for target, kind, _ in n.links
+    }
+    assert ("ETIM.md", "Vakhon outpost.md", "supports") in resolved
+    assert ("Vakhon outpost.md", "ETIM.md", "relates") in resolved
+    assert ("Vakhon outpost.md", "Dushanbe.md", "relates") in resolved

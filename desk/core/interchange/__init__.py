@@ -15,12 +15,18 @@ from desk.core.interchange.markdown_export import (
     render_vault,
     write_vault,
 )
-from desk.core.interchange.markdown_import import ImportedNote, parse_note, parse_vault
+from desk.core.interchange.markdown_import import (
+    ImportedNote,
+    LinkResolver,
+    parse_note,
+    parse_vault,
+)
 
 __all__ = [
     "ExportFile",
     "ExportReport",
     "ImportedNote",
+    "LinkResolver",
     "NamePlanner",
     "ensure_inside",
     "parse_note",

@@ -506,6 +506,49 @@ def _parse_foreign(
     )
 
 
+# --- wikilink targets -----------------------------------------------------------------
+
+
+class LinkResolver:
+    """Finds the note a wikilink target names, the way Obsidian does.
+
+    Feed it every note of the import (:meth:`add`), then :meth:`resolve`
+    each ``(target, kind, note)`` of notes whose ``links_by_id`` is False.
+    Comparison ignores case. Order: the path without ``.md``
+    (``people/Rahmon``), then the file name (the shortest path wins when
+    several folders hold the same name), then a title or alias.
+    """
+
+    def __init__(self) -> None:
+        self._paths: dict[str, str] = {}
+        self._stems: dict[str, str] = {}
+        self._titles: dict[str, str] = {}
+
+    def add(self, note: ImportedNote) -> None:
+        """Remember a note's path, file name, title and aliases."""
+        path = note.path
+        bare = path[: -len(PurePosixPath(path).suffix)] if PurePosixPath(path).suffix else path
+        self._paths.setdefault(bare.casefold(), path)
+        stem = _stem(path).casefold()
+        known = self._stems.get(stem)
+        if known is None or (known.count("/"), known) > (path.count("/"), path):
+            self._stems[stem] = path
+        for name in [note.draft.title or "", *note.aliases]:
+            if name.strip():
+                self._titles.setdefault(name.strip().casefold(), path)
+
+    def resolve(self, target: str) -> str | None:
+        """The path of the note ``target`` names, or None."""
+        key = target.strip().removeprefix("/").casefold()
+        if key.endswith(".md"):
+            key = key[:-3]
+        return (
+            self._paths.get(key)
+            or self._stems.get(PurePosixPath(key).name)
+            or self._titles.get(key)
+        )
+
+
 # --- folders --------------------------------------------------------------------------
 
 
