@@ -638,6 +638,20 @@ def test_html_sniffed_for_unknown_extension(tmp_path: Path) -> None:
     assert doc.source.publisher == "Frontier Monitor"
 
 
+def test_xhtml_file(tmp_path: Path) -> None:
+    page = (
+        '<?xml version="1.0" encoding="utf-8"?>\n'
+        '<html xmlns="http://www.w3.org/1999/xhtml" xml:lang="tg"><head><title>Хабар</title></head>'
+        "<body><p>Ҷумҳурии Тоҷикистон сарҳадро мустаҳкам мекунад.</p>"
+        "<p>Қӯшунҳои сарҳадӣ ғайратманданд.</p></body></html>"
+    )
+    doc = read_file(write(tmp_path, "page.xhtml", page.encode()))
+    assert doc.format == "html"
+    assert doc.source.title == "Хабар"
+    assert doc.source.language == "tg"
+    assert len(doc.passages) == 2
+
+
 def test_html_fallbacks_for_metadata() -> None:
     html = """<html lang="ru"><head><title>Застава | Новости</title>
     <link rel="canonical" href="https://news.example/a/1">
@@ -757,3 +771,29 @@ def test_core_clipping_does_not_import_qt() -> None:
         "assert not [m for m in sys.modules if m.startswith('PySide6')]"
     )
     subprocess.run([sys.executable, "-c", code], check=True)
+
+
+@settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(st.binary(max_size=300))
+def test_decode_never_fails_unexpectedly(data: bytes) -> None:
+    try:
+        text = decode_bytes(data)
+    except UserError:
+        return
+    assert "\r" not in text and unicodedata.is_normalized("NFC", text)
+
+
+@settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(
+    st.text(max_size=300),
+    st.sampled_from(["txt", "md", "html"]),
+    st.sampled_from(["none", "paragraphs"]),
+)
+def test_clip_any_text(text: str, fmt: str, split: str) -> None:
+    try:
+        doc = clip_text(text, fmt=fmt, split=split)
+    except UserError:
+        return
+    assert doc.passages and doc.source.title
+    if split == "paragraphs":
+        assert_offsets(doc)
