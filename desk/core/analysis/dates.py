@@ -173,7 +173,12 @@ _ALTERNATIVES = (
         rf"(?:(?P<pn_a>(?i:{_NUM}))(?:\s+(?i:or|to)\s+(?P<pn_b>(?i:{_NUM})))?\s+)?"
         r"(?P<pn_u>(?i:decades?|years|months))(?!\w)",
     ),
-    ("word", r"(?<!\w)(?P<word_w>(?i:recently|yesterday|tomorrow|вчера|завтра|недавно))(?!\w)"),
+    # "recently" on its own: "most recently in August" dates by "August".
+    (
+        "word",
+        r"(?<!\w)(?P<word_w>(?i:yesterday|tomorrow|вчера|завтра)(?!\w)|(?i:recently|недавно)"
+        r"(?!\w)(?!,?\s+(?i:in|on|since|by|в)\s+(?:[A-ZА-Я]|\d)))",
+    ),
     # 2006 (a bare year)
     ("y", rf"(?<![\w.,$€£¥/#])(?P<y_y>\d{{4}})(?![\w%])(?![.,]\d){_YEAR_NOT_QUANTITY}"),
 )
