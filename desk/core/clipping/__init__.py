@@ -23,7 +23,14 @@ from typing import Any
 
 import yaml
 
-from desk.core.clipping.article import Article, Block, make_title, parse_text
+from desk.core.clipping.article import (
+    Article,
+    Block,
+    heading_text,
+    make_title,
+    parse_text,
+    plain_text,
+)
 from desk.core.clipping.decode import MAX_BYTES, decode_bytes
 from desk.core.clipping.html import html_to_markdown, iso_date
 from desk.core.clipping.language import guess_language
@@ -187,7 +194,11 @@ def _build(
         notices.append(f"Page banner left out (not taken as the date): {art.banner}")
 
     if title is None and art.title is not None:
-        title = art.title.body.lstrip("#").strip() if fmt != "txt" else art.title.body
+        title = (
+            plain_text(heading_text(art.title.body) or art.title.body)
+            if fmt != "txt"
+            else art.title.body
+        )
     if not title:
         title = fallback_title or make_title(body[0].body if body else text) or "Untitled"
     source = SourceDraft(

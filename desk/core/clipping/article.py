@@ -598,7 +598,8 @@ def _first_sentence(text: str) -> str:
 _CLAUSE = re.compile(r"[，、；：,;:—–]")
 
 
-def _plain(body: str) -> str:
+def plain_text(body: str) -> str:
+    """Markdown to one line of plain text (headings, emphasis, links, lists undone)."""
     lines = []
     for line in body.strip().splitlines():
         if _FENCE.match(line):
@@ -625,7 +626,7 @@ def make_title(body: str, limit: int = 80) -> str:
         The title without a final full stop, ending in ``…`` when cut; ``""``
         for an empty body.
     """
-    text = _plain(body)
+    text = plain_text(body)
     if not text:
         return ""
     sentence = _first_sentence(text).strip()
