@@ -18,6 +18,7 @@ from desk.core.interchange.markdown_export import (
     write_vault,
 )
 from desk.core.interchange.markdown_import import (
+    AnnotationAnchor,
     ImportedNote,
     LinkResolver,
     decode_bytes,
@@ -161,7 +162,7 @@ def test_round_trip_full_note() -> None:
         updated="2026-11-28T10:00:00Z",
         tags=("actor/china", "place/vakhon"),
         annotations=(
-            Annotation(1, "p-outpost", "first\nsecond line"),
+            Annotation(1, "p-outpost", "first\nsecond line", 5, 9, "2026-11-27T10:05:00Z"),
             Annotation(2, "p-outpost", ""),
         ),
         links=(Link("p-b", "B", "supports", "why"), Link("p-c", "C", "same-event")),
@@ -180,6 +181,10 @@ def test_round_trip_full_note() -> None:
     assert note.source.retrieved_at == "2026-11-27T09:00:00Z"
     assert note.source.language == "en"
     assert note.aliases == [p.title]
+    assert note.annotation_anchors == [
+        AnnotationAnchor(5, 9, "2026-11-27T10:05:00Z", None),
+        AnnotationAnchor(),
+    ]
 
 
 def test_round_trip_hostile_strings() -> None:

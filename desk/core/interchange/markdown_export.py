@@ -53,6 +53,7 @@ ANNOTATIONS_HEADING = "## Annotations"
 LINKS_HEADING = "## Links"
 BACKLINKS_HEADING = "## Backlinks"
 CITATION_PREFIX = "— "
+ANCHOR_KEYS = ("start", "end", "created", "updated")
 
 RELIABILITY_MEANINGS = {
     "A": "completely reliable",
@@ -197,6 +198,15 @@ def passage_front_matter(
         links.append(entry)
     if links:
         data["links"] = links
+    anchors = [
+        {k: v for k, v in zip(ANCHOR_KEYS, (a.start, a.end, a.created, a.updated), strict=True)}
+        for a in p.annotations
+    ]
+    if any(v is not None for a in anchors for v in a.values()):
+        # Spans and dates of the annotations, in the order of the list below.
+        data["annotation-anchors"] = [
+            {k: v for k, v in a.items() if v is not None} for a in anchors
+        ]
     data[KIND_KEY] = KIND_PASSAGE
     return data
 

@@ -52,6 +52,16 @@ Cancel = Callable[[], bool]
 OnSkip = Callable[[str, str], None]
 
 
+@dataclass(frozen=True)
+class AnnotationAnchor:
+    """Where an annotation sits in the passage body, and when it was written."""
+
+    start: int | None = None
+    end: int | None = None
+    created: str | None = None
+    updated: str | None = None
+
+
 @dataclass
 class ImportedNote:
     """One note read from a Markdown file.
@@ -74,6 +84,8 @@ class ImportedNote:
     warnings: list[str]
     desk_kind: str | None = None
     aliases: list[str] = field(default_factory=list)
+    # One per annotation, same order: span in the body and dates, when known.
+    annotation_anchors: list[AnnotationAnchor] = field(default_factory=list)
 
     @property
     def links_by_id(self) -> bool:
@@ -388,6 +400,7 @@ def _parse_own(data: dict[str, Any], body: str, filename: str, warnings: list[st
         links.append((target, link_kind, note))
     tags = frontmatter.text_list(data.get("tags"))
     pid = _text(data, "id")
+    anchors = _anchors(data.get("annotation-anchors"), len(annotations))
     draft = PassageDraft(
         body=body_text,
         title=title if title is not None else _stem(filename),
@@ -414,7 +427,25 @@ def _parse_own(data: dict[str, Any], body: str, filename: str, warnings: list[st
         warnings=warnings,
         desk_kind=KIND_PASSAGE,
         aliases=frontmatter.text_list(data.get("aliases")),
+        annotation_anchors=anchors,
     )
+
+
+def _anchors(value: object, count: int) -> list[AnnotationAnchor]:
+    """``annotation-anchors`` aligned with ``count`` annotations (padded or cut)."""
+    raw = value if isinstance(value, list) else []
+    out: list[AnnotationAnchor] = []
+    for n in range(count):
+        entry = raw[n] if n < len(raw) and isinstance(raw[n], dict) else {}
+        out.append(
+            AnnotationAnchor(
+                start=_int(entry.get("start")),
+                end=_int(entry.get("end")),
+                created=frontmatter.scalar_text(entry.get("created")),
+                updated=frontmatter.scalar_text(entry.get("updated")),
+            )
+        )
+    return out
 
 
 def _read_items(lines: list[str], i: int) -> tuple[int, list[str]]:
