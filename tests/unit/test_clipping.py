@@ -694,9 +694,9 @@ def test_markdown_front_matter() -> None:
 def test_markdown_heading_is_title() -> None:
     doc = clip_text("# The Title\n\nBody paragraph one.\n\nBody two.", fmt="md", split="paragraphs")
     assert doc.source.title == "The Title"
+    assert [p.body for p in doc.passages] == ["Body paragraph one.", "Body two."]
     doc = clip_text("# **Bold** [title](http://x) ##\n\nBody.\n\nMore.", fmt="md")
     assert doc.source.title == "Bold title"
-    assert [p.body for p in doc.passages] == ["Body paragraph one.", "Body two."]
 
 
 def test_markdown_front_matter_is_never_executed(tmp_path: Path) -> None:
