@@ -16,6 +16,7 @@ from desk.core.interchange.markdown_export import (
     write_vault,
 )
 from desk.core.interchange.markdown_import import (
+    AnnotationAnchor,
     ImportedNote,
     LinkResolver,
     parse_note,
@@ -23,6 +24,7 @@ from desk.core.interchange.markdown_import import (
 )
 
 __all__ = [
+    "AnnotationAnchor",
     "ExportFile",
     "ExportReport",
     "ImportedNote",

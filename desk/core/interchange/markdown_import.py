@@ -533,7 +533,7 @@ def _parse_foreign(
         reliability=reliability,
         entities=frontmatter.text_list(data.get("entities")),
         warnings=warnings,
-        aliases=_tag_list(data.get("aliases")) if isinstance(data.get("aliases"), list) else [],
+        aliases=frontmatter.text_list(data.get("aliases")),
     )
 
 
