@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import tempfile
 from pathlib import Path
 
 import yaml
@@ -552,3 +553,21 @@ def test_link_resolver_on_obsidian_fixture() -> None:
     assert ("ETIM.md", "Vakhon outpost.md", "supports") in resolved
     assert ("Vakhon outpost.md", "ETIM.md", "relates") in resolved
     assert ("Vakhon outpost.md", "Dushanbe.md", "relates") in resolved
+
+
+@settings(max_examples=40, deadline=None)
+@given(st.lists(TEXT, min_size=1, max_size=6))
+def test_vault_round_trip_any_titles(titles: list[str]) -> None:
+    lib = [
+        passage(pid=f"p-{n:02d}", title=t, body=t, tags=(t,) if t.strip() else ())
+        for n, t in enumerate(titles)
+    ]
+    with tempfile.TemporaryDirectory() as tmp:
+        dest = Path(tmp) / "vault"
+        report = write_vault(render_vault(lib), dest)
+        assert not report.refused and not report.conflicts
+        notes = {n.id: n for n in parse_vault(dest)}
+        assert set(notes) == {p.id for p in lib}
+        for p in lib:
+            assert_same(p, notes[p.id])
+        assert all(Path(tmp) / "vault" in f.parents for f in Path(tmp).rglob("*") if f.is_file())
