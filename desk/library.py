@@ -254,10 +254,19 @@ class Library:
             return
         if status == "stale":
             fixed = self._reconcile_index()
-            self.notices.append(f"The search index was behind the database; {fixed} notes updated.")
-        else:
+            if fixed:
+                self.notices.append(
+                    f"The search index was behind the database; {fixed} notes brought up to date."
+                )
+            return
+        total = self._rebuild_index_count()
+        if total or status == "corrupt":
+            # A brand-new library has no index yet; that is not news.
             self.notices.append(f"The search index was {status}; rebuilt it from the database.")
-            self._rebuild_index()
+
+    def _rebuild_index_count(self) -> int:
+        self._rebuild_index()
+        return self.store.passage_count() + self.store.passage_count(trashed=True)
 
     def _reconcile_index(self) -> int:
         """Bring a stale index in step by comparing ids and update stamps."""
