@@ -115,7 +115,7 @@ def test_stale_generation_stamp_reads_none(ix: SearchIndex, tmp_path: Path) -> N
 
 def test_english_stemming(ix: SearchIndex) -> None:
     assert ids(ix, "clash") == ["p1"]
-    assert ids(ix, "body:reporting") == ["p1"]
+    assert ids(ix, "clashing") == ["p1"]
 
 
 def test_russian_forms(ix: SearchIndex) -> None:

@@ -207,6 +207,17 @@ def fold_text(text: str) -> str:
     return fold(text)
 
 
+SECTION = "\x1e"
+# Section boost codes for the combined ``all`` field (see ``schema.doc_fields``).
+BOOSTS = {"a": 1.0, "b": 1.2, "c": 1.5, "d": 2.0, "e": 3.0}
+_SECTION_GAP = 16  # positions between sections, so phrases never straddle two
+
+
+def sections(parts: list[tuple[str, str]]) -> str:
+    """Encode ``(boost_code, text)`` parts as one value for the ``all`` field."""
+    return "".join(SECTION + code + text.replace(SECTION, " ") for code, text in parts if text)
+
+
 class DeskTokenizer(Tokenizer):
     """Whoosh tokenizer wrapping :func:`iter_pieces` (top level so the schema pickles)."""
 
@@ -240,6 +251,9 @@ class DeskTokenizer(Tokenizer):
                 t.endchar = start_char + len(value)
             yield t
             return
+        if value.startswith(SECTION):
+            yield from self._sections(t, value, positions, start_pos)
+            return
         for text, pos, s, e, _han in iter_tuples(value):
             t.text = text
             t.boost = 1.0
@@ -252,6 +266,24 @@ class DeskTokenizer(Tokenizer):
                 t.startchar = start_char + s
                 t.endchar = start_char + e
             yield t
+
+    @staticmethod
+    def _sections(t: Token, value: str, positions: bool, start_pos: int) -> Iterator[Token]:
+        base = start_pos
+        for sec in value[1:].split(SECTION):
+            if not sec:
+                continue
+            boost = BOOSTS.get(sec[0], 1.0)
+            last = -1
+            for text, pos, _s, _e, _han in iter_tuples(sec[1:]):
+                t.text = text
+                t.boost = boost
+                t.stopped = False
+                if positions:
+                    t.pos = base + pos
+                last = pos
+                yield t
+            base += last + 1 + _SECTION_GAP
 
 
 def desk_analyzer() -> DeskTokenizer:

@@ -70,7 +70,10 @@ class SearchIndex:
         self._searcher: Any = None
         self._lock = threading.RLock()
         self._count_cache: dict[str, list[Any]] = {}
-        self._empty_cache: tuple[int, Any] | None = None
+        self._empty_cache: tuple[Any, Any] | None = None
+        self._sorted_cache: dict[Any, list[int]] = {}
+        self._column_cache: dict[Any, list[Any]] = {}
+        self._trash_cache: Any = None
         self._version = 0
 
     # ---- opening ---------------------------------------------------------------------
@@ -127,10 +130,10 @@ class SearchIndex:
             if n:
                 r.stored_fields(0)
                 r.stored_fields(n - 1)
-            for fname in ("id", "body"):
+            for fname in ("id", "all"):
                 for _ in zip(r.lexicon(fname), range(3), strict=False):
                     pass
-        s.search(wq.Term("body", "desk"), limit=1)
+        s.search(wq.Term("all", "desk"), limit=1)
 
     def _refresh(self) -> None:
         toc = self._ix._read_toc()
@@ -265,6 +268,7 @@ class SearchIndex:
             shutil.rmtree(old, ignore_errors=True)
             self._ix = windex.open_dir(str(self.path))
             self._count_cache.clear()
+            self._column_cache.clear()
             self._refresh()
             self.status = "ok"
             self.generation = generation

@@ -23,7 +23,7 @@ from typing import Any
 from whoosh import query as wq
 
 from desk.core.search.analysis import analyze, iter_pieces, stem_word
-from desk.core.search.schema import DEFAULT_FIELDS, date_range
+from desk.core.search.schema import DEFAULT_FIELDS, FIELD_ALIASES, date_range
 from desk.core.text import fold, is_cjk
 
 MAX_QUERY_CHARS = 1000
@@ -443,7 +443,9 @@ class Compiler:
 
     # words ----------------------------------------------------------------------------
     def _fields(self, node: Word) -> dict[str, float]:
-        return {node.field: 1.0} if node.field else DEFAULT_FIELDS
+        if node.field:
+            return {FIELD_ALIASES.get(node.field, node.field): 1.0}
+        return DEFAULT_FIELDS
 
     def word(self, node: Word) -> wq.Query | None:
         self.count += 1

@@ -7,6 +7,7 @@ from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
 from whoosh import query as wq
+from whoosh.collectors import FilterCollector, SortingCollector, TopCollector
 
 from desk.core.search.analysis import stem_word
 from desk.core.search.query import (
@@ -89,9 +90,64 @@ def _count_maps(ix: SearchIndex, reader: Any) -> tuple[list[Any], list[str]]:
     return tags_all, src_all
 
 
-def _matching(searcher: Any, q: wq.Query, exclude: set[int]) -> list[int]:
-    docs = searcher.docs_for_query(q)
-    return [d for d in docs if d not in exclude] if exclude else list(docs)
+class _TopAll(TopCollector):
+    """Top-N by score that also remembers every matching docnum (one pass, no skipping)."""
+
+    def prepare(self, top_searcher: Any, q: Any, context: Any) -> None:
+        super().prepare(top_searcher, q, context)
+        self.every: list[int] = []
+
+    def _collect(self, global_docnum: int, score: float) -> Any:
+        self.every.append(global_docnum)
+        return super()._collect(global_docnum, score)
+
+
+def _run(
+    s: Any, q: wq.Query, mask: bool, limit: int | None, sort: str
+) -> tuple[list[tuple[int, float]], list[int]]:
+    """Top hits as (docnum, score) and every matching docnum."""
+    if sort in SORTS:
+        fieldname, reverse = SORTS[sort]
+        child: Any = SortingCollector(fieldname, limit=limit, reverse=reverse)
+    else:
+        child = _TopAll(limit=limit or 10**9, usequality=False)
+    c = FilterCollector(child, restrict=_TRASH) if mask else child
+    s.search_with_collector(q, c)
+    res = c.results()
+    top = [(res.docnum(i), 0.0 if sort in SORTS else (res.score(i) or 0.0))
+           for i in range(res.scored_length())]  # fmt: skip
+    every = sorted(child.docset) if sort in SORTS else child.every
+    return top, every
+
+
+def _sorted_all(ix: SearchIndex, s: Any, sort: str, trash: set[int]) -> list[int]:
+    """Every live docnum in ``sort`` order, cached until the index changes."""
+    key = (ix._version, sort, bool(trash))
+    cache = ix._sorted_cache
+    if key in cache:
+        return cache[key]
+    fieldname, reverse = SORTS[sort]
+    keys: list[str] = []
+    live: list[int] = []
+    base = 0
+    for r, _ in s.reader().leaf_readers():
+        n = r.doc_count_all()
+        segid = r.segment().segment_id()
+        col = ix._column_cache.get((segid, fieldname))
+        if col is None:
+            reader = r.column_reader(fieldname) if n else []
+            col = [reader[d] for d in range(n)]
+            ix._column_cache[(segid, fieldname)] = col
+        keys.extend(col)
+        deleted = set(r.deleted_docs()) if r.has_deletions() else set()
+        live.extend(base + d for d in range(n) if d not in deleted)
+        base += n
+    if trash:
+        live = [d for d in live if d not in trash]
+    live.sort(key=keys.__getitem__, reverse=reverse)
+    cache.clear()
+    cache[key] = live
+    return live
 
 
 def run_search(
@@ -127,28 +183,35 @@ def run_search(
 
     q, _ = build(False)
     empty = q is None
+    if sort == "relevance" and empty:
+        sort = "newest"
+    if empty and rq is None and sort in SORTS:
+        every = _sorted_all(ix, s, sort, trash)
+        top = [(d, 0.0) for d in (every if limit is None else every[:limit])]
+        hits = _hits(s, set(), top, False)
+        result = SearchResult(hits, len(every), notices=notices, terms=parsed.words)
+        _fill_counts(ix, reader, result, every, True, include_trash)
+        return result
     if empty:
         q = wq.Every()
     if rq is not None:
         q = wq.And([q, rq])
-    if sort == "relevance" and empty:
-        sort = "newest"
-    matched = _matching(s, q, trash)
+    top, every = _run(s, q, bool(trash), limit, sort)
     fuzzy = False
-    if not matched and not empty:
+    if not every and not empty:
         fq, _ = build(True)
         if fq is not None:
             if rq is not None:
                 fq = wq.And([fq, rq])
-            fmatched = _matching(s, fq, trash)
-            if fmatched:
-                fuzzy, q, matched = True, fq, fmatched
+            ftop, fevery = _run(s, fq, bool(trash), limit, sort)
+            if fevery:
+                fuzzy, q, top, every = True, fq, ftop, fevery
                 shown = " ".join(parsed.words) or text
                 notices.append(f"Showing close matches for “{shown}”")
-    hits = _hits(s, q, matched, trash, limit, sort, fuzzy)
-    result = SearchResult(hits, len(matched), notices=notices, fuzzy=fuzzy, terms=parsed.words)
-    _fill_counts(ix, s, reader, result, matched, empty and rq is None, include_trash)
-    if not empty and (len(matched) < 3 or fuzzy):
+    hits = _hits(s, _all_terms(q), top, fuzzy)
+    result = SearchResult(hits, len(every), notices=notices, fuzzy=fuzzy, terms=parsed.words)
+    _fill_counts(ix, reader, result, every, False, include_trash)
+    if not empty and (len(every) < 3 or fuzzy):
         result.suggestions = _suggest(s, parsed, text)
     return result
 
@@ -163,36 +226,17 @@ def _trash_set(ix: SearchIndex, s: Any) -> set[int]:
     return trash
 
 
-def _hits(
-    s: Any,
-    q: wq.Query,
-    matched: list[int],
-    trash: set[int],
-    limit: int | None,
-    sort: str,
-    fuzzy: bool,
-) -> list[Hit]:
-    if not matched:
-        return []
-    mask = wq.Term("flags", "trashed") if trash else None
-    if sort in SORTS:
-        fieldname, reverse = SORTS[sort]
-        res = s.search(q, limit=limit, sortedby=fieldname, reverse=reverse, mask=mask, scored=False)
-    else:
-        res = s.search(q, limit=limit, mask=mask)
-    highlight = _all_terms(q)
+def _hits(s: Any, highlight: set[str], top: list[tuple[int, float]], fuzzy: bool) -> list[Hit]:
     hits = []
-    scores = _scores(res) if sort not in SORTS else [0.0] * res.scored_length()
-    for rank in range(res.scored_length()):
-        docnum = res.docnum(rank)
-        score = scores[rank] if rank < len(scores) else 0.0
+    for rank, (docnum, score) in enumerate(top):
         stored = s.stored_fields(docnum)
         info = stored.get("info") or {}
+        body = stored.get("body", "")
         hits.append(
             Hit(
                 id=stored["id"],
                 title=stored.get("title", ""),
-                snippet=make_snippet(stored.get("body", ""), highlight) if rank < 50 else "",
+                snippet=make_snippet(body, highlight) if rank < 50 else "",
                 score=float(score),
                 tags=tuple(info.get("tags", ())),
                 published=info.get("published"),
@@ -207,13 +251,8 @@ def _hits(
     return hits
 
 
-def _scores(res: Any) -> list[float]:
-    return [res.score(i) or 0.0 for i in range(res.scored_length())]
-
-
 def _fill_counts(
     ix: SearchIndex,
-    s: Any,
     reader: Any,
     result: SearchResult,
     matched: list[int],
@@ -242,11 +281,11 @@ def _suggest(s: Any, parsed: ParsedQuery, text: str) -> list[str]:
     words = parsed.words
     if not words or len(words) > 6:
         return []
-    corrector = s.corrector("body")
+    corrector = s.corrector("all")
     changed = False
     out = []
     for w in words:
-        if len(w) < 4 or has_cjk(w) or s.doc_frequency("body", stem_word(w)):
+        if len(w) < 4 or has_cjk(w) or s.doc_frequency("all", stem_word(w)):
             out.append(w)
             continue
         sugg = corrector.suggest(w, limit=1, maxdist=2 if len(w) >= 8 else 1)
