@@ -310,3 +310,29 @@ def test_date_like_noise(parts: list[str]) -> None:
     text = "".join(parts)
     for d in extract_dates(text, "2021-11-05"):
         assert text[d.start : d.end] == d.text
+
+
+_WORDS = (  # noqa: SIM905
+    "October 28 2021 , in on since at least as early the past last this next a few two five "
+    "or six years months decade ago recently yesterday Monday mid - late early end of 1990s "
+    "июне октября 2021 года в этом году прошлом 年 月 日 今年 8 ژوئن اکتبر May may 2000 km"
+).split()
+
+
+@settings(max_examples=400, deadline=None)
+@given(st.lists(st.sampled_from([*_WORDS, " ", " ", "  "]), max_size=25))
+def test_gate_loses_nothing(parts: list[str]) -> None:
+    """The fast gate finds what trying every alternative at every word start finds."""
+    import re
+
+    from desk.core.analysis import dates as module
+
+    plain = re.compile(
+        r"(?:(?<!\w)|(?<=[\u3400-\u9fff]))(?:"
+        + "|".join(f"(?P<{n}>{rx})" for n, rx in module._ALTERNATIVES)
+        + ")"
+    )
+    text = " ".join(parts)
+    fast = [(m.span(), m.lastgroup) for m in module._PATTERN.finditer(text)]
+    slow = [(m.span(), m.lastgroup) for m in plain.finditer(text)]
+    assert fast == slow

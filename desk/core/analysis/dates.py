@@ -27,8 +27,9 @@ A year is four digits from 1900 to 2099 standing alone: ``8,000``,
 from __future__ import annotations
 
 import re
+from collections.abc import Iterable
 from datetime import date, timedelta
-from typing import NamedTuple
+from typing import Any, NamedTuple
 
 from desk.core.types import DateMention
 
@@ -183,34 +184,37 @@ _ALTERNATIVES = (
     ("y", rf"(?<![\w.,$€£¥/#])(?P<y_y>\d{{4}})(?![\w%])(?![.,]\d){_YEAR_NOT_QUANTITY}"),
 )
 
-_STARTERS = (  # noqa: SIM905
-    "in since by during until till from through throughout before after of on at as around "
-    "circa c approximately roughly some sometime about over for within the early mid late "
-    "last this next previous past recently yesterday tomorrow few several "
-    "в во с до к после этом прошлом следующем вчера завтра недавно март марта марте "
-    "май мая мае август августа августе"
-).split() + [
+_RU_MONTH_FORMS = [
     stem + ending
     for stem in ("январ", "феврал", "апрел", "июн", "июл", "сентябр", "октябр", "ноябр", "декабр")
     for ending in "ьяе"
-]
+] + ["март", "марта", "марте", "май", "мая", "мае", "август", "августа", "августе"]
+_FA_MONTH_FORMS = sorted(
+    {w.replace("ی", v).replace("ک", k) for w in _FA_MONTHS for v in "یي" for k in "کك"}
+)
+# Words that start a phrase only when a date word follows them.
+_PREPOSITIONS = (  # noqa: SIM905
+    "in since by during until till from through throughout before after of on at as around "
+    "circa approximately roughly some sometime about over for within в во с до к после"
+).split()
+_COUNT_WORDS = [*_NUMBERS, "few", "several"]
 
 
-def _starter_trie(words: list[str]) -> str:
+def _word_trie(words: Iterable[str]) -> str:
     """A regex for the whole words ``words`` (any case) as a trie of character classes.
 
     Each branch starts with a character class, which the regex engine tests
-    before entering the branch: testing a position against 200 words costs
+    before entering the branch: testing a position against 100 words costs
     a few class lookups.
     """
-    trie: dict[str, dict] = {}  # type: ignore[type-arg]
+    trie: dict[str, Any] = {}
     for word in words:
         node = trie
         for ch in word:
             node = node.setdefault(ch, {})
         node[""] = {}
 
-    def emit(node: dict) -> str:  # type: ignore[type-arg]
+    def emit(node: dict[str, Any]) -> str:
         branches = []
         for ch, child in node.items():
             if ch == "":
@@ -224,17 +228,27 @@ def _starter_trie(words: list[str]) -> str:
     return emit(trie)
 
 
-_START_WORDS = sorted(
-    {*_STARTERS, *(w.lower() for w in _EN_MONTHS.split("|")), *_NUMBERS}
-    | {w.replace("ی", v).replace("ک", k) for w in _FA_MONTHS for v in "یي" for k in "کك"}
-    | {m[:3].lower() for m in _EN_MONTHS.split("|")}
-    | {"sept"}
-)
-# Every phrase starts at the start of a word (a starter word or a digit), or
-# at a digit or a date word inside Chinese text. Testing that first lets the
-# engine reject most positions at once instead of trying every alternative.
+# Every phrase starts at the start of a word, or at a digit or a date word in
+# Chinese text. The gate checks that the word can start a date and, for
+# common words ("in", "a", "last"), that a date word follows, before the
+# engine tries the alternatives one by one: prose is mostly rejected at once.
 _GATE = (
-    r"(?:(?<!\w)(?=\d|" + _starter_trie(_START_WORDS) + r")"
+    r"(?:(?<!\w)(?="
+    r"\d"
+    rf"|(?:{_EN_MONTHS}|Jan|Feb|Mar|Apr|Jun|Jul|Aug|Sept|Sep|Oct|Nov|Dec)\b"
+    rf"|{_word_trie(['recently', 'yesterday', 'tomorrow', 'вчера', 'завтра', 'недавно'])}"
+    rf"|{_word_trie(_RU_MONTH_FORMS + _FA_MONTH_FORMS)}"
+    rf"|{_word_trie(_PREPOSITIONS)}\s+(?:\d|[A-ZА-ЯЁ]|{_word_trie(_RU_MONTH_FORMS)}"
+    r"|(?i:at\s+least|least|early|the\s+(?:past|last)|past|last|time\s+in|in|этом|прошлом"
+    r"|следующем))"
+    r"|(?i:the)\s+(?i:past|last|end|beginning|start|middle)"
+    r"|(?i:early|mid|late)[\s\-–]*(?:\d|[A-Z])"
+    r"|(?i:last|this|next|previous|past)\s+(?:\d|[A-Z]|(?i:year|month|week|decade|past|"
+    rf"couple|{'|'.join(_COUNT_WORDS)})(?!\w)|(?i:years|months|decades)(?!\w))"
+    rf"|{_word_trie(_COUNT_WORDS)}\s+(?i:(?:few\s+|couple(?:\s+of)?\s+)?"
+    r"(?:decade|year|month|week|day)s?\s+ago)"
+    r"|(?i:этом|прошлом|следующем)\s+(?i:году)"
+    r")"
     r"|(?<=[\u3400-\u9fff])(?=\d)|(?=[今去前明上本下昨最近]))"
 )
 _PATTERN = re.compile(_GATE + "(?:" + "|".join(f"(?P<{n}>{rx})" for n, rx in _ALTERNATIVES) + ")")

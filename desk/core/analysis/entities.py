@@ -172,6 +172,12 @@ class EntityMatcher:
                     owners.append((index, acronym))
             _add(self._by_phrase, fold_phrase(entry.key), index)
             _add(self._by_phrase, entry.key.casefold(), index)
+        # Spellings that need no case check: the key straight away.
+        self._direct = {
+            spelling: self._entries[owners[0][0]].key
+            for spelling, owners in self._owners.items()
+            if not owners[0][1]
+        }
         self._pattern = _trie_pattern(self._owners)
         self._plain_pattern = _trie_pattern(
             s for s, owners in self._owners.items() if not all(a for _, a in owners)
@@ -197,6 +203,7 @@ class EntityMatcher:
             return []
         folded, origin = fold_with_offsets(text)
         mentions: list[Mention] = []
+        direct = self._direct
         pos = 0
         search = pattern.search
         while True:
@@ -204,20 +211,23 @@ class EntityMatcher:
             if m is None:
                 break
             start, end = m.span()
-            if end == start:  # cannot happen with non-empty spellings; be safe
-                pos = start + 1
-                continue
-            key = self._owner(m.group(), text, start, end, origin)
-            if key is None and self._plain_pattern is not None:
-                m = self._plain_pattern.match(folded, start)
-                if m is not None:
-                    end = m.end()
-                    key = self._owner(m.group(), text, start, end, origin)
+            # The common case: a spelling whose first owner has no case rule.
+            key = direct.get(m.group())
             if key is None:
-                pos = start + 1
-                continue
-            o_start, o_end = _original_span(start, end, origin)
-            mentions.append(Mention(key, o_start, o_end, text[o_start:o_end]))
+                key = self._owner(m.group(), text, start, end, origin)
+                if key is None and self._plain_pattern is not None:
+                    m = self._plain_pattern.match(folded, start)
+                    if m is not None:
+                        end = m.end()
+                        key = self._owner(m.group(), text, start, end, origin)
+                if key is None:
+                    pos = start + 1
+                    continue
+            if origin is None:
+                mentions.append(Mention(key, start, end, text[start:end]))
+            else:
+                o_start, o_end = _original_span(start, end, origin)
+                mentions.append(Mention(key, o_start, o_end, text[o_start:o_end]))
             pos = end
         return mentions
 
