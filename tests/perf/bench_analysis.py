@@ -30,7 +30,10 @@ RUNS = 5
 _LATIN = "bcdfghjklmnprstvz"
 _VOWELS = "aeiou"
 _CYR = "бвгдзклмнпрстфхаеиоуя"
-_HAN = "中国北京塔吉克斯坦阿富汗伊斯兰国运动组织边境安全部队新疆瓦罕走廊主席政府联合国报告"
+# 400 distinct Han characters, so Chinese spellings do not share a few first characters.
+_HAN = "中国北京塔吉克斯坦阿富汗伊斯兰运动组织边境安全部队新疆瓦罕走廊主席政府联合报告" + "".join(
+    chr(0x4E00 + 37 * i) for i in range(360)
+)
 _PERSIAN = "ابپتجچحخدرزسشصعفقکگلمنوهی"
 
 _EN = (  # noqa: SIM905

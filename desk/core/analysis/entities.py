@@ -121,11 +121,15 @@ def _trie_pattern(spellings: Iterable[str]) -> re.Pattern[str] | None:
         return "(?:" + "|".join(alternatives) + ")"
 
     spaced = [_char(ch) + emit(n) for ch, n in root.children.items() if _needs_boundary(ch)]
-    unspaced = [_char(ch) + emit(n) for ch, n in root.children.items() if not _needs_boundary(ch)]
+    unspaced_firsts = [ch for ch in root.children if not _needs_boundary(ch)]
+    unspaced = [_char(ch) + emit(root.children[ch]) for ch in unspaced_firsts]
     parts = []
     if spaced:
         parts.append(_LEFT + "(?:" + "|".join(spaced) + ")")
-    parts.extend(unspaced)
+    if unspaced:
+        # One class test per position instead of one per Han first character.
+        first = "[" + "".join(re.escape(ch) for ch in unspaced_firsts) + "]"
+        parts.append(f"(?={first})(?:" + "|".join(unspaced) + ")")
     if not parts:
         return None
     # The right boundary is checked once, after the trie: when it fails the
