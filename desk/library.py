@@ -560,8 +560,15 @@ class Library:
         tags: Sequence[str] = (),
     ) -> ImportResult:
         """Clip pasted text, Markdown or HTML as one passage (or one per paragraph)."""
-        from desk.core.clipping import clip_text
+        from desk.core.clipping import MAX_BYTES, clip_text
 
+        # The same cap as a clipped file (cheap check first: 4 bytes a character at most).
+        size = len(text.encode("utf-8", "surrogatepass")) if len(text) > MAX_BYTES // 4 else 0
+        if size > MAX_BYTES:
+            raise UserError(
+                f"The text is too large to clip ({size / 1024 / 1024:.0f} MB; the limit is "
+                f"{MAX_BYTES // 1024 // 1024} MB); nothing was clipped."
+            )
         if not text.strip():
             raise UserError("There is nothing to clip: the text is empty.")
         doc = clip_text(text, fmt=fmt, split=split)
