@@ -145,3 +145,12 @@ def test_round_trip() -> None:
             assert mark is not None
             assert parse_grade(mark) == (rel, cred)
             assert parse_grade(mark.lower()) == (rel, cred)
+
+
+def test_package_exports_every_name() -> None:
+    import desk.core.analysis as analysis
+
+    for name in analysis.__all__:
+        assert getattr(analysis, name) is not None
+    with pytest.raises(AttributeError):
+        _ = analysis.no_such_name
