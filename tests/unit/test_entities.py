@@ -126,6 +126,12 @@ def test_other_scripts_find_the_same_entity(matcher: EntityMatcher) -> None:
     ]
 
 
+@pytest.mark.parametrize("dot", ["·", "・", "‧", "•", ""])
+def test_chinese_name_dots(matcher: EntityMatcher, dot: str) -> None:
+    text = f"总统埃莫马利{dot}拉赫蒙表示"
+    assert found(matcher, text) == [("emomali-rahmon", f"埃莫马利{dot}拉赫蒙")]
+
+
 def test_traditional_chinese_folds_to_simplified(matcher: EntityMatcher) -> None:
     assert found(matcher, "聯合國報告") == [("un", "聯合國")]
 

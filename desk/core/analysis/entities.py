@@ -48,6 +48,10 @@ _WORD_CHAR = re.compile(r"\w")
 
 _MAX_ACRONYM_LETTERS = 6
 
+# Dots between the parts of a transliterated name in Chinese and Japanese.
+_NAME_DOTS = "\u00b7\u30fb\u2027\u2022\uff65\u22c5\u2219"
+_DROP_DOTS = {ord(c): None for c in _NAME_DOTS}
+
 
 def _is_acronym(spelling: str) -> bool:
     letters = [c for c in spelling if c.isalpha()]
@@ -140,7 +144,12 @@ def _trie_pattern(spellings: Iterable[str]) -> re.Pattern[str] | None:
 
 
 def _char(ch: str) -> str:
-    return r"\s+" if ch == " " else re.escape(ch)
+    if ch == " ":
+        return r"\s+"
+    if ch in _NAME_DOTS:
+        # 埃莫马利·拉赫蒙 is also written with another dot, or none.
+        return f"[{_NAME_DOTS}]?"
+    return re.escape(ch)
 
 
 class EntityMatcher:
@@ -154,7 +163,10 @@ class EntityMatcher:
         self._entries = list(entries)
         # Folded spelling -> [(entry index, acronym only?)], gazetteer order.
         # Folded the way passage text is, character by character.
+        # Keyed by lookup form (see _lookup_form); _forms keeps the match
+        # forms (dots kept) each lookup form came from, for the trie.
         self._owners: dict[str, list[tuple[int, bool]]] = {}
+        self._forms: dict[str, set[str]] = {}
         # Folded spelling -> entry indexes, and the same plus keys (query time).
         self._by_spelling: dict[str, list[int]] = {}
         self._by_phrase: dict[str, list[int]] = {}
@@ -165,7 +177,10 @@ class EntityMatcher:
                     continue
                 _add(self._by_spelling, folded, index)
                 _add(self._by_phrase, folded, index)
-                owners = self._owners.setdefault(_match_form(spelling), [])
+                form = _match_form(spelling)
+                lookup = _lookup_form(form)
+                self._forms.setdefault(lookup, set()).add(form)
+                owners = self._owners.setdefault(lookup, [])
                 acronym = _is_acronym(spelling)
                 for n, (other, other_acronym) in enumerate(owners):
                     if other == index:
@@ -182,9 +197,12 @@ class EntityMatcher:
             for spelling, owners in self._owners.items()
             if not owners[0][1]
         }
-        self._pattern = _trie_pattern(self._owners)
+        self._pattern = _trie_pattern(f for forms in self._forms.values() for f in forms)
         self._plain_pattern = _trie_pattern(
-            s for s, owners in self._owners.items() if not all(a for _, a in owners)
+            form
+            for lookup, owners in self._owners.items()
+            if not all(a for _, a in owners)
+            for form in self._forms[lookup]
         )
 
     @property
@@ -238,7 +256,7 @@ class EntityMatcher:
     def _owner(
         self, matched: str, text: str, start: int, end: int, origin: list[int] | None
     ) -> str | None:
-        owners = self._owners.get(" ".join(matched.split()))
+        owners = self._owners.get(_lookup_form(matched))
         if not owners:
             return None
         upper: bool | None = None
@@ -296,6 +314,11 @@ def _add(table: dict[str, list[int]], phrase: str, index: int) -> None:
 def _match_form(spelling: str) -> str:
     """A spelling folded exactly as passage text is (per character)."""
     return " ".join(fold_with_offsets(spelling)[0].split())
+
+
+def _lookup_form(matched: str) -> str:
+    """What a match and a spelling are compared by: one space, no name dots."""
+    return " ".join(matched.split()).translate(_DROP_DOTS)
 
 
 def _original_span(start: int, end: int, origin: list[int] | None) -> tuple[int, int]:
