@@ -1,0 +1,157 @@
+"""Composition root: resolve the library, open it, build the window, run the loop.
+
+``build_window(path)`` is what tests use; ``run(path, smoke_test=...)`` is
+what ``desk`` (no subcommand) calls; ``main()`` is the ``desk-gui`` script.
+"""
+
+from __future__ import annotations
+
+import os
+import sys
+from pathlib import Path
+
+from desk.core.errors import LibraryLocked, UserError
+from desk.library import Library
+from desk.paths import default_library
+
+
+class QuitRequested(Exception):
+    """The user chose to quit (e.g. at the locked-library question)."""
+
+
+def _ensure_app() -> object:
+    from PySide6.QtWidgets import QApplication
+
+    app = QApplication.instance()
+    if app is None:
+        app = QApplication(sys.argv[:1])
+    app.setApplicationName("Desk")
+    app.setOrganizationName("Desk")
+    app.setApplicationDisplayName("Desk")
+    app.setDesktopFileName("desk")
+    return app
+
+
+def open_library(library_path: Path, *, seed_if_empty: bool = False) -> Library:
+    """Open the library; on a lock, offer read-only; seed the default library on first run."""
+    from desk.ui import feedback
+
+    path = Path(library_path).expanduser()
+    first_run = not (path / "desk.sqlite").exists()
+    try:
+        lib = Library.open(path)
+    except LibraryLocked as exc:
+        if not feedback.ask_open_readonly(exc.message):
+            raise QuitRequested() from exc
+        lib = Library.open(path, readonly=True)
+    if not lib.readonly:
+        is_default = path.resolve() == default_library().expanduser().resolve()
+        if (first_run and is_default) or (seed_if_empty and lib.stats()["passages"] == 0):
+            lib.seed()
+    return lib
+
+
+def build_window(library_path: Path | str, *, seed_if_empty: bool = False, persist: bool = True):  # type: ignore[no-untyped-def]
+    """The ready main window on a library (the event loop is not started).
+
+    Opens the library (seeding the default one on first run), applies the
+    theme and installs the crash hook.
+    """
+    from PySide6.QtWidgets import QApplication
+
+    from desk.ui import feedback, theme
+    from desk.ui.mainwindow import MainWindow
+
+    app = _ensure_app()
+    assert isinstance(app, QApplication)
+    theme.apply_theme(app)
+    feedback.install_excepthook()
+    lib = open_library(Path(library_path), seed_if_empty=seed_if_empty)
+    try:
+        window = MainWindow(lib, persist=persist)
+    except BaseException:
+        lib.close()
+        raise
+    app.styleHints().colorSchemeChanged.connect(lambda _s: theme.apply_theme(app))
+    return window
+
+
+def _smoke(library_path: Path) -> int:
+    """Offscreen: build the window, search "Wakhan" through the real path, report."""
+    from PySide6.QtCore import QEventLoop, QTimer
+
+    window = build_window(library_path, seed_if_empty=True, persist=False)
+    try:
+        window.show()
+        loop = QEventLoop()
+        got: dict[str, object] = {}
+
+        def on_searched(result: object) -> None:
+            if window.notes.query == "Wakhan":
+                got["result"] = result
+                loop.quit()
+
+        window.notes.searched.connect(on_searched)
+        QTimer.singleShot(30000, loop.quit)
+        window.notes.set_query("Wakhan")
+        if "result" not in got:
+            loop.exec()
+        result = got.get("result")
+        hits = window.notes.model.rowCount()
+        if result is None:
+            print("smoke test failed: the search did not finish in 30 s", file=sys.stderr)
+            return 1
+        if hits <= 0:
+            print("smoke test failed: no hits for 'Wakhan'", file=sys.stderr)
+            return 1
+        print(f"smoke test ok: {hits} hits")
+        return 0
+    finally:
+        window.close()
+
+
+def run(library_path: Path | str | None = None, *, smoke_test: bool = False) -> int:
+    """Run the window on a library; returns the exit code."""
+    path = Path(library_path) if library_path else default_library()
+    if smoke_test:
+        os.environ["QT_QPA_PLATFORM"] = "offscreen"
+    try:
+        app = _ensure_app()
+        if smoke_test:
+            return _smoke(path)
+        window = build_window(path)
+    except QuitRequested:
+        return 0
+    except UserError as exc:
+        print(exc.message, file=sys.stderr)
+        if not smoke_test:
+            _show_fatal(exc.message)
+        return 1
+    except Exception as exc:
+        print(f"Desk could not start: {exc.__class__.__name__}: {exc}", file=sys.stderr)
+        return 1
+    window.show()
+    return int(app.exec())  # type: ignore[attr-defined]
+
+
+def _show_fatal(message: str) -> None:
+    try:
+        from PySide6.QtWidgets import QMessageBox
+
+        QMessageBox.critical(None, "Desk", message)
+    except Exception:
+        pass
+
+
+def main() -> None:
+    """The ``desk-gui`` script: ``desk-gui [--library DIR] [--smoke-test]``."""
+    import argparse
+
+    parser = argparse.ArgumentParser(prog="desk-gui", description="Open the Desk window.")
+    parser.add_argument("--library", type=Path, default=None, help="The library folder.")
+    parser.add_argument("--smoke-test", action="store_true", help="Open offscreen, search, exit.")
+    args = parser.parse_args()
+    path = args.library or (
+        Path(os.environ["DESK_LIBRARY"]) if os.environ.get("DESK_LIBRARY") else None
+    )
+    sys.exit(run(path, smoke_test=args.smoke_test))

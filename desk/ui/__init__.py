@@ -1,0 +1,1 @@
+"""The Qt face of Desk: the main window, its panes, models, actions and dialogs."""

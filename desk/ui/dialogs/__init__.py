@@ -1,0 +1,1 @@
+"""Dialogs: clip, import, grade, link, shortcut help."""

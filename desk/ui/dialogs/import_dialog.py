@@ -1,0 +1,69 @@
+"""Import files: the list of files, split by paragraph, tags and credibility."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from PySide6.QtWidgets import (
+    QCheckBox,
+    QDialog,
+    QDialogButtonBox,
+    QFormLayout,
+    QLabel,
+    QLineEdit,
+    QListWidget,
+    QVBoxLayout,
+    QWidget,
+)
+
+from desk.ui.dialogs.grade_dialog import credibility_combo
+
+IMPORTABLE = (".txt", ".md", ".markdown", ".html", ".htm", ".xhtml")
+
+
+def importable(paths: list[Path]) -> list[Path]:
+    """The files among ``paths`` Desk can import (by extension)."""
+    return [p for p in paths if p.is_file() and p.suffix.lower() in IMPORTABLE]
+
+
+class ImportDialog(QDialog):
+    """Confirm an import of files."""
+
+    def __init__(self, paths: list[Path], parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setObjectName("importDialog")
+        self.setWindowTitle("Import files")
+        self.paths = paths
+        files = QListWidget(self)
+        files.setAccessibleName("Files to import")
+        for p in paths:
+            files.addItem(str(p))
+        self.split = QCheckBox("Split into passages by &paragraph", self)
+        self.split.setChecked(True)
+        self.tags = QLineEdit(self)
+        self.tags.setAccessibleName("Tags for every passage")
+        self.tags.setPlaceholderText("place/wakhan, actor/china")
+        self.cred = credibility_combo(self, None)
+        form = QFormLayout()
+        form.addRow("", self.split)
+        form.addRow("Ta&gs:", self.tags)
+        form.addRow("&Credibility:", self.cred)
+        buttons = QDialogButtonBox(
+            QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel, self
+        )
+        buttons.button(QDialogButtonBox.StandardButton.Ok).setText("Import")
+        buttons.accepted.connect(self.accept)
+        buttons.rejected.connect(self.reject)
+        lay = QVBoxLayout(self)
+        lay.addWidget(QLabel(f"{len(paths)} file{'s' if len(paths) != 1 else ''}:", self))
+        lay.addWidget(files, 1)
+        lay.addLayout(form)
+        lay.addWidget(buttons)
+        self.resize(620, 420)
+
+    def options(self) -> dict[str, object]:
+        return {
+            "split": "paragraphs" if self.split.isChecked() else "none",
+            "tags": [t.strip() for t in self.tags.text().split(",") if t.strip()],
+            "credibility": self.cred.currentData(),
+        }

@@ -1,0 +1,1 @@
+"""The three panes of the main window: browse, list, reader."""
