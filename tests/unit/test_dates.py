@@ -258,6 +258,8 @@ def test_day_relatives_need_a_day_reference() -> None:
 def test_month_names_need_capitals_or_context() -> None:
     assert dates("we may march in may", "2021") == []
     assert one("in May", "2021") == ("2021-05", "month", False)
+    # A person, not the month.
+    assert dates("as Theresa May said in May's cabinet", "2021") == []
 
 
 def test_spans_and_order() -> None:

@@ -271,6 +271,15 @@ def test_empty_gazetteer_and_text() -> None:
     assert EntityMatcher(GAZETTEER).find("") == []
 
 
+def test_rejected_acronym_falls_back_to_a_shorter_spelling() -> None:
+    m = EntityMatcher([E("isis-k", "ISIS-K", "organisation"), E("isis", "Isis", "person")])
+    assert [(x.entity_key, x.surface) for x in m.find("ISIS-K, Isis-k, isis")] == [
+        ("isis-k", "ISIS-K"),
+        ("isis", "Isis"),
+        ("isis", "isis"),
+    ]
+
+
 def test_shared_alias_goes_to_the_first_entity() -> None:
     m = EntityMatcher([E("a", "Alpha", "place", "Wang"), E("b", "Beta", "person", "Wang")])
     assert [x.entity_key for x in m.find("Wang said")] == ["a"]

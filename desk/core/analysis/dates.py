@@ -147,7 +147,7 @@ _ALTERNATIVES = (
     (
         "pm",
         r"(?<!\w)(?i:in|since|by|during|until|till|from|through|throughout|before|after|of|"
-        rf"в|во|с|до|к|после)\s+(?P<pm_t>(?P<pm_m>{_MONTH}))(?!,?\s+\d)",
+        rf"в|во|с|до|к|после)\s+(?P<pm_t>(?P<pm_m>{_MONTH}))(?!,?\s+\d)(?!['’]s\b)",
     ),
     # on Monday, last Friday
     (
