@@ -3,7 +3,7 @@
 One compiled regular expression finds every candidate in one pass; each kind
 of phrase then resolves against the source's publication date:
 
-- absolute: ``2021-10-28``, ``28 October 2021``, ``October 28, 2021``,
+- absolute: ``2021-10-28``, ``28.10.2021``, ``28 October 2021``, ``October 28, 2021``,
   ``June 2021``, ``in 2006``, ``October 28`` (year of the reference date);
   Russian (``28 октября 2021 года``, ``в июне 2021``), Chinese
   (``2021年10月28日``, ``2021年6月``, ``2006年``) and Persian spellings of the
@@ -85,6 +85,11 @@ _YEAR_NOT_QUANTITY = rf"(?!\s*[-–]?\s*(?i:{_UNITS})(?!\w))"
 _ALTERNATIVES = (
     # 2021-10-28
     ("iso", r"(?<![\d.\-/])(?P<iso_y>\d{4})-(?P<iso_m>\d\d)-(?P<iso_d>\d\d)(?![\d\w])"),
+    # 28.10.2021 (day first, as written in Russian and most of Europe)
+    (
+        "dot",
+        r"(?<![\d.])(?P<dot_d>\d{1,2})\.(?P<dot_m>\d{1,2})\.(?P<dot_y>\d{4})(?![\d\w]|\.\d)",
+    ),
     # 2021年10月28日, 2021年6月
     (
         "zymd",
@@ -407,6 +412,10 @@ def _number(word: str | None) -> tuple[int, bool] | None:
 
 def _r_iso(m: re.Match[str], ref: _Ref | None) -> _Resolved:
     return _day(_year(m["iso_y"]), int(m["iso_m"]), int(m["iso_d"]))
+
+
+def _r_dot(m: re.Match[str], ref: _Ref | None) -> _Resolved:
+    return _day(_year(m["dot_y"]), int(m["dot_m"]), int(m["dot_d"]))
 
 
 def _r_zymd(m: re.Match[str], ref: _Ref | None) -> _Resolved:
