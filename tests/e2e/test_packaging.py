@@ -155,3 +155,17 @@ def test_wheel_ships_seeds_assets_and_types(tmp_path: Path) -> None:
     ):
         assert name in names, f"{name} is not in {wheel.name}"
     assert not [n for n in names if n.startswith(("tests/", "packaging/"))]
+
+
+def test_runtime_icon_renders(qapp) -> None:  # type: ignore[no-untyped-def]
+    """The window's icon loads through Qt's SVG icon engine (also in the bundle)."""
+    from PySide6.QtGui import QIcon
+
+    from desk.paths import assets_dir
+
+    icon = QIcon(str(assets_dir() / "desk.svg"))
+    pixmap = icon.pixmap(32, 32)
+    assert not pixmap.isNull()
+    image = pixmap.toImage()
+    assert image.pixelColor(16, 16).alpha() == 255, "the icon's middle is opaque"
+    assert image.pixelColor(0, 0).alpha() < 255, "the rounded corner is transparent"
