@@ -203,7 +203,7 @@ class LibraryMachine(RuleBasedStateMachine):
 
 LibraryMachine.TestCase.settings = settings(
     max_examples=40,
-    stateful_step_count=12,
+    stateful_step_count=25,
     deadline=None,
     suppress_health_check=[HealthCheck.too_slow, HealthCheck.filter_too_much],
 )
