@@ -49,3 +49,79 @@ def test_t01_t05_kill_9_at_random_moments_loses_nothing_committed(
     assert mid_op >= 10, f"only {mid_op} kills landed inside an operation"
     assert committed > 100, f"the writers committed only {committed} operations"
     assert len(expected.bodies) > 50
+
+
+KILL_AT = r"""
+import os, signal, sys
+from pathlib import Path
+
+library, point = sys.argv[1], sys.argv[2]
+
+
+def die(*args, **kwargs):
+    os.kill(os.getpid(), signal.SIGKILL)
+
+
+import whoosh.writing
+import desk.core.search.index as index_module
+
+if point == "segment-written-no-toc":
+    whoosh.writing.SegmentWriter._commit_toc = die
+elif point == "toc-written-no-generation":
+    index_module.write_generation = die
+elif point == "rebuild-between-renames":
+    rename = Path.rename
+    def first_rename_then_die(self, target):
+        result = rename(self, target)
+        if self.name == "index":
+            die()
+        return result
+    Path.rename = first_rename_then_die
+
+from desk.library import Library
+
+lib = Library.open(library)
+print("OPEN", flush=True)
+if point == "rebuild-between-renames":
+    lib.reindex()
+else:
+    lib.clip("A new passage about Kalaikhum written as the indexer dies.")
+print("SURVIVED", flush=True)
+"""
+
+
+@pytest.mark.parametrize(
+    "point", ["segment-written-no-toc", "toc-written-no-generation", "rebuild-between-renames"]
+)
+def test_t05_kill_9_inside_the_index_commit(tmp_path: Path, point: str) -> None:
+    """T05: SIGKILL at exact points of a Whoosh commit and of a rebuild's swap.
+
+    The next open either keeps the old generation and reconciles it or rebuilds;
+    search then matches the database, and the passage SQLite committed is found.
+    """
+    import subprocess
+    import sys
+
+    from desk.library import Library
+    from tests.reliability.conftest import subprocess_env
+
+    library = tmp_path / "lib"
+    with Library.open(library) as lib:
+        for i in range(6):
+            lib.clip(f"Passage {i} about the Rasht valley and its roads.")
+    p = subprocess.run(
+        [sys.executable, "-c", KILL_AT, str(library), point],
+        capture_output=True,
+        text=True,
+        env=subprocess_env(),
+        timeout=120,
+    )
+    assert p.returncode == -9, (p.stdout, p.stderr)
+    assert "OPEN" in p.stdout and "SURVIVED" not in p.stdout
+    with Library.open(library) as lib:
+        assert lib.check(repair=False).ok, lib.check(repair=False).to_json()
+        assert lib.index.ids() == lib.store.passage_stamps()
+        assert lib.search("Rasht", limit=None).total == 6
+        if point != "rebuild-between-renames":
+            found = lib.search("Kalaikhum").hits
+            assert [h.id for h in found] == lib.store.passage_ids()[:1]
