@@ -1036,6 +1036,62 @@ class Library:
             yield p
 
     # ------------------------------------------------------------------
+    # Markdown interchange (the work is in desk.interchange_ops)
+
+    def export_markdown(
+        self,
+        dest: Path | str,
+        *,
+        query: str | None = None,
+        ids: Sequence[str] | None = None,
+        progress: Progress | None = None,
+        cancel: Cancel | None = None,
+    ) -> Any:
+        """Export live passages as an Obsidian-style vault into ``dest``.
+
+        Args:
+            dest: the folder; created if missing. Only Desk's own files in it
+                are written or removed, and nothing outside it.
+            query: export the passages matching this search (all when None).
+            ids: export these passages instead (trashed ones are left out).
+            progress: ``progress(files_done, files_total)``.
+            cancel: polled between files.
+
+        Returns:
+            The ``ExportReport`` (written, unchanged, removed, conflicts, ...).
+        """
+        from desk import interchange_ops
+
+        return interchange_ops.export_markdown(
+            self, Path(dest), query=query, ids=ids, progress=progress, cancel=cancel
+        )
+
+    def import_markdown(
+        self,
+        src: Path | str,
+        *,
+        progress: Progress | None = None,
+        cancel: Cancel | None = None,
+    ) -> Any:
+        """Import a Markdown folder: our own exports exactly, Obsidian/Joplin notes well.
+
+        Notes go in by batches of 500, each one transaction; links are added
+        once every note is in. Importing the same folder twice adds nothing.
+
+        Returns:
+            A ``MarkdownImportReport`` (ids, already_present, links, skipped, ...).
+        """
+        from desk import interchange_ops
+
+        return interchange_ops.import_markdown(self, Path(src), progress=progress, cancel=cancel)
+
+    def markdown_for_clipboard(self, ids: Sequence[str]) -> str:
+        """The passages as Markdown block quotes, each with a citation line."""
+        from desk import interchange_ops
+
+        return interchange_ops.markdown_for_clipboard(self, ids)
+
+    # ------------------------------------------------------------------
     # saved searches
 
     def save_search(self, name: str, query: str) -> Changes:

@@ -1,0 +1,121 @@
+"""``desk export`` and ``desk import-markdown``: Markdown vaults in and out.
+
+Thin click over ``Library.export_markdown`` and ``Library.import_markdown``;
+progress goes to stderr so stdout stays the report (or its JSON).
+"""
+
+from __future__ import annotations
+
+import sys
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Any
+
+import click
+
+from desk.cli import formatting as fmt
+from desk.core.errors import UserError
+
+
+@contextmanager
+def _progress_bar(label: str) -> Iterator[Callable[[int, int], None]]:
+    """A ``progress(done, total)`` callback drawing a bar on stderr once the total is known."""
+    state: dict[str, Any] = {"bar": None, "last": 0}
+
+    def progress(done: int, total: int) -> None:
+        bar = state["bar"]
+        if bar is None:
+            bar = click.progressbar(length=max(total, 1), label=label, file=sys.stderr)
+            bar.__enter__()
+            state["bar"] = bar
+        step = done - state["last"]
+        if step > 0:
+            bar.update(step)
+            state["last"] = done
+
+    try:
+        yield progress
+    finally:
+        if state["bar"] is not None:
+            state["bar"].__exit__(None, None, None)
+
+
+@click.command("export")
+@click.argument("dest", type=click.Path(path_type=Path))
+@click.option("--query", "-q", help="Export only the passages this search finds.")
+@click.option("--json", "as_json", is_flag=True, help="Print what was written as JSON.")
+@click.pass_context
+def export_cmd(ctx: click.Context, dest: Path, query: str | None, as_json: bool) -> None:
+    """Export passages as Markdown notes into the folder DEST (an Obsidian vault).
+
+    One note per passage in notes/, an index note per source and per tag,
+    and index.md. Exporting again into the same folder updates Desk's own
+    files, removes notes no longer exported, and leaves every other file alone.
+    Trashed passages are left out.
+    """
+    from desk import interchange_ops
+    from desk.cli.main import library_path, open_library
+
+    interchange_ops.check_export_folder(dest)
+    readonly = (library_path(ctx) / "desk.sqlite").exists()
+    with open_library(ctx, readonly=readonly) as lib, _progress_bar("Exporting") as progress:
+        report = lib.export_markdown(dest, query=query, progress=progress)
+    for warning in report.warnings:
+        click.echo(f"warning: {warning}", err=True)
+    for path in report.conflicts:
+        click.echo(f"left alone (not Desk's file): {path}", err=True)
+    for path in report.refused:
+        click.echo(f"refused (would leave the folder): {path}", err=True)
+    if as_json:
+        fmt.emit_json(interchange_ops.export_json(report))
+        return
+    notes = sum(1 for p in [*report.written, *report.unchanged] if p.startswith("notes/"))
+    click.echo(
+        f"Exported {notes} note{'s' if notes != 1 else ''} to {dest}: "
+        f"{len(report.written)} files written, {len(report.unchanged)} unchanged, "
+        f"{len(report.removed)} removed"
+        + (f", {len(report.conflicts)} left alone" if report.conflicts else "")
+        + "."
+    )
+
+
+@click.command("import-markdown")
+@click.argument("src", type=click.Path(path_type=Path))
+@click.option("--json", "as_json", is_flag=True, help="Print what was imported as JSON.")
+@click.pass_context
+def import_markdown_cmd(ctx: click.Context, src: Path, as_json: bool) -> None:
+    """Import a folder of Markdown notes: a Desk export, an Obsidian vault, a Joplin export.
+
+    Desk's own exports come back exactly (ids, tags, links, annotations,
+    grades, dates). Other notes get their title, tags (front matter and
+    #hashtags) and [[wikilinks]]. Importing the same folder again adds nothing.
+    """
+    from desk import interchange_ops
+    from desk.cli.main import open_library
+
+    interchange_ops.check_import_folder(src)
+    with open_library(ctx) as lib, _progress_bar("Importing") as progress:
+        report = lib.import_markdown(src, progress=progress)
+    for line in report.notices:
+        click.echo(line, err=True)
+    if as_json:
+        fmt.emit_json(report.to_json())
+        return
+    n = len(report.ids)
+    links = report.links
+    click.echo(
+        f"{n} note{'s' if n != 1 else ''} imported"
+        + (f", {report.already_present} already present" if report.already_present else "")
+        + f", {links} link{'s' if links != 1 else ''} added"
+        + (f", {len(report.skipped)} skipped" if report.skipped else "")
+        + "."
+    )
+    if report.cancelled:
+        raise UserError("The import was interrupted; the notes above were kept.")
+
+
+def register(cli: click.Group) -> None:
+    """Add the Markdown commands to the ``desk`` group."""
+    cli.add_command(export_cmd)
+    cli.add_command(import_markdown_cmd)

@@ -1,0 +1,574 @@
+"""The database side of Markdown interchange, behind ``Library`` (DESIGN §5).
+
+:mod:`desk.core.interchange` renders and parses notes without touching the
+database; this module feeds it from the store and turns what it reads back
+into passages. ``Library.export_markdown``, ``Library.import_markdown`` and
+``Library.markdown_for_clipboard`` delegate here.
+
+Export streams: file names are planned from ``(id, title)`` pairs, then full
+passages are loaded and rendered a batch at a time, so a 100k-passage
+library is never held in memory.
+
+Import runs in transactions of :data:`IMPORT_BATCH` notes (all of a batch
+lands or none of it), then adds the links once every note is in. Our own
+notes keep their ids, and a note whose id is already in the library is
+counted as already present. A foreign note (Obsidian, Joplin) is a
+duplicate when a passage with the same title and the same body already
+exists, so importing a folder twice adds nothing the second time; a note
+edited in between is imported again as a new passage.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import sqlite3
+from collections.abc import Callable, Iterator, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from desk.core.changes import Changes
+from desk.core.clock import new_passage_id
+from desk.core.errors import NotFound, UserError
+from desk.core.interchange import (
+    ExportReport,
+    ImportedNote,
+    LinkResolver,
+    NamePlanner,
+    parse_vault,
+    render_vault,
+    write_vault,
+)
+from desk.core.interchange.markdown_export import citation, md_text, quote_lines
+from desk.core.interchange.markdown_import import NOTE_SUFFIXES
+from desk.core.types import Passage, Source, SourceDraft
+from desk.core.undo import UndoStep
+
+if TYPE_CHECKING:
+    from desk.library import Library
+
+Progress = Callable[[int, int], None]
+Cancel = Callable[[], bool]
+
+EXPORT_BATCH = 500
+IMPORT_BATCH = 500
+LINK_BATCH = 5000
+
+
+# --- export ---------------------------------------------------------------------------
+
+
+def export_json(report: ExportReport) -> dict[str, Any]:
+    """An :class:`ExportReport` as the JSON the command line prints."""
+    return {
+        "written": report.written,
+        "unchanged": report.unchanged,
+        "removed": report.removed,
+        "conflicts": report.conflicts,
+        "refused": report.refused,
+        "warnings": report.warnings,
+        "cancelled": report.cancelled,
+    }
+
+
+def check_export_folder(dest: Path) -> None:
+    """Refuse, in one line, a destination that is a file or cannot be written.
+
+    Raises:
+        UserError: ``dest`` (or the folder it would be created in) is a file,
+            or is not writable.
+    """
+    dest = Path(dest)
+    if dest.exists() and not dest.is_dir():
+        raise UserError(f"{dest} is a file, not a folder; give a folder to export into.")
+    probe = dest
+    while not probe.exists():
+        if probe.parent == probe:
+            break
+        probe = probe.parent
+    if probe.exists() and not probe.is_dir():
+        raise UserError(f"Cannot create the export folder {dest}: {probe} is a file.")
+    if probe.exists() and not os.access(probe, os.W_OK | os.X_OK):
+        what = "the export folder" if probe == dest else "a folder in"
+        raise UserError(f"Cannot write into {what} {probe}: permission denied.")
+
+
+def _export_ids(lib: Library, query: str | None, ids: Sequence[str] | None) -> list[str]:
+    """The live passages to export, in id order."""
+    store = lib.store
+    if ids is not None:
+        wanted = []
+        for ref in ids:
+            with contextlib.suppress(NotFound):
+                wanted.append(store.resolve_id(ref))
+    elif query is not None and query.strip():
+        wanted = [h.id for h in lib.search(query, limit=None).hits]
+        if not wanted:
+            raise UserError(f"No passages match {query!r}; nothing was exported.")
+    else:
+        return sorted(
+            r[0] for r in store.conn.execute("SELECT id FROM passage WHERE trashed_at IS NULL")
+        )
+    live: set[str] = set()
+    unique = list(dict.fromkeys(wanted))
+    for chunk in _chunks(unique, 500):
+        marks = ",".join("?" * len(chunk))
+        live.update(
+            r[0]
+            for r in store.conn.execute(
+                f"SELECT id FROM passage WHERE trashed_at IS NULL AND id IN ({marks})", chunk
+            )
+        )
+    return sorted(live)
+
+
+def _titles(lib: Library, ids: list[str]) -> list[tuple[str, str]]:
+    titles = lib.store.titles(ids)
+    return [(pid, titles[pid]) for pid in ids if pid in titles]
+
+
+def _cited_sources(lib: Library, ids: list[str]) -> tuple[list[Source], int]:
+    """Every source the passages cite, and how many distinct tags they carry."""
+    conn = lib.store.conn
+    source_ids: set[int] = set()
+    tags: set[int] = set()
+    for chunk in _chunks(ids, 500):
+        marks = ",".join("?" * len(chunk))
+        source_ids.update(
+            r[0]
+            for r in conn.execute(
+                f"SELECT DISTINCT source_id FROM passage WHERE id IN ({marks}) "
+                "AND source_id IS NOT NULL",
+                chunk,
+            )
+        )
+        tags.update(
+            r[0]
+            for r in conn.execute(
+                f"SELECT DISTINCT tag_id FROM passage_tag WHERE passage_id IN ({marks})", chunk
+            )
+        )
+    return [lib.store.source(sid) for sid in sorted(source_ids)], len(tags)
+
+
+def _load_passages(lib: Library, ids: list[str]) -> Iterator[Passage]:
+    """Full passages a batch at a time; the lock is held per batch, not per export."""
+    for chunk in _chunks(ids, EXPORT_BATCH):
+        batch: list[Passage] = []
+        with lib._lock:
+            for pid in chunk:
+                try:
+                    batch.append(lib.store.passage(pid))
+                except NotFound:
+                    continue  # deleted while exporting
+        yield from batch
+
+
+def export_markdown(
+    lib: Library,
+    dest: Path,
+    *,
+    query: str | None = None,
+    ids: Sequence[str] | None = None,
+    progress: Progress | None = None,
+    cancel: Cancel | None = None,
+) -> ExportReport:
+    """Export passages as a vault into ``dest``; see ``Library.export_markdown``."""
+    dest = Path(dest)
+    check_export_folder(dest)
+    with lib._lock:
+        chosen = _export_ids(lib, query, ids)
+        pairs = _titles(lib, chosen)
+        sources, tag_count = _cited_sources(lib, chosen)
+    names = NamePlanner(pairs)
+    total = len(pairs) + len(sources) + tag_count + 1
+
+    def written(done: int, _relpath: str) -> None:
+        if progress is not None:
+            progress(min(done, total), total)
+
+    files = render_vault(
+        _load_passages(lib, [pid for pid, _ in pairs]),
+        library_name=lib.root.name or "Desk",
+        names=names,
+        sources=sources,
+    )
+    report = write_vault(files, dest, progress=written, cancel=cancel)
+    if progress is not None and not report.cancelled:
+        progress(total, total)
+    return report
+
+
+# --- clipboard --------------------------------------------------------------------------
+
+
+def clipboard_block(p: Passage) -> str:
+    """One passage as a block quote and a citation line (title, source, grade)."""
+    quote = "\n".join(quote_lines(p.body))
+    cite = citation(p)
+    title = md_text(p.title)
+    rest = cite[len("— ") :] if cite else ""
+    line = f"**{title}**" if title else ""
+    if rest:
+        sep = " · " if rest.startswith("Grade") else ", "
+        line = f"{line}{sep}{rest}" if line else rest
+    return f"{quote}\n\n— {line}" if line else quote
+
+
+def markdown_for_clipboard(lib: Library, ids: Sequence[str]) -> str:
+    """The passages as Markdown block quotes with citations, blank lines between."""
+    blocks = [clipboard_block(p) for p in lib.passages(list(ids))]
+    return "\n\n".join(blocks) + "\n" if blocks else ""
+
+
+# --- import -----------------------------------------------------------------------------
+
+
+@dataclass
+class MarkdownImportReport:
+    """What ``import_markdown`` did.
+
+    ``ids`` are the passages created; ``already_present`` counts notes left
+    alone because the library holds them already (same id, or for foreign
+    notes the same title and body); ``skipped`` lists files or notes left
+    out, with the reason; ``warnings`` are things read imperfectly.
+    """
+
+    ids: list[str] = field(default_factory=list)
+    source_ids: list[int] = field(default_factory=list)
+    already_present: int = 0
+    links: int = 0
+    notes_read: int = 0
+    skipped: list[tuple[str, str]] = field(default_factory=list)
+    warnings: list[str] = field(default_factory=list)
+    cancelled: bool = False
+
+    @property
+    def notices(self) -> list[str]:
+        """Skips and warnings as lines for people."""
+        return [f"skipped {path}: {why}" for path, why in self.skipped] + self.warnings
+
+    def to_json(self) -> dict[str, Any]:
+        return {
+            "imported": len(self.ids),
+            "already_present": self.already_present,
+            "links": self.links,
+            "sources_created": len(self.source_ids),
+            "notes_read": self.notes_read,
+            "cancelled": self.cancelled,
+            "ids": self.ids,
+            "skipped": [{"path": p, "reason": r} for p, r in self.skipped],
+            "warnings": self.warnings,
+        }
+
+
+def count_note_files(root: Path) -> int:
+    """How many files ``parse_vault`` would read (hidden ones left out)."""
+    n = 0
+    for _dirpath, dirnames, filenames in os.walk(root, followlinks=False):
+        dirnames[:] = [d for d in dirnames if not d.startswith(".")]
+        n += sum(
+            1 for f in filenames if not f.startswith(".") and f.lower().endswith(NOTE_SUFFIXES)
+        )
+    return n
+
+
+def check_import_folder(src: Path) -> int:
+    """Refuse a missing folder, a file, or a folder without notes; returns the file count."""
+    src = Path(src)
+    if not src.exists():
+        raise UserError(f"No such folder: {src}")
+    if not src.is_dir():
+        raise UserError(f"{src} is a file, not a folder; give the folder of Markdown notes.")
+    count = count_note_files(src)
+    if count == 0:
+        raise UserError(f"No Markdown notes found in {src}.")
+    return count
+
+
+@dataclass
+class _Pending:
+    """A created note's links, resolved once every note is in."""
+
+    from_id: str
+    path: str
+    links: list[tuple[str, str, str | None]]
+    by_id: bool
+
+
+class _Importer:
+    """One import run: state shared by its batches."""
+
+    def __init__(self, lib: Library, report: MarkdownImportReport) -> None:
+        self.lib = lib
+        self.store = lib.store
+        self.report = report
+        self.resolver = LinkResolver()
+        self.path_ids: dict[str, str] = {}
+        self.pending: list[_Pending] = []
+        self.source_cache: dict[tuple[str, str], int] = {}
+        self._titles: dict[str, list[str]] | None = None
+
+    # -- duplicates of foreign notes ------------------------------------------------
+
+    def _title_index(self) -> dict[str, list[str]]:
+        if self._titles is None:
+            self._titles = {}
+            for pid, title in self.store.conn.execute("SELECT id, title FROM passage"):
+                self._titles.setdefault(title, []).append(pid)
+        return self._titles
+
+    def _same_note(self, conn: sqlite3.Connection, title: str, body: str) -> str | None:
+        for pid in self._title_index().get(title, ()):
+            row = conn.execute("SELECT body FROM passage WHERE id = ?", (pid,)).fetchone()
+            if row is not None and row[0] == body:
+                return pid
+        return None
+
+    # -- sources -------------------------------------------------------------------
+
+    def _source_id(self, conn: sqlite3.Connection, draft: SourceDraft, path: str) -> int:
+        key = ("url", draft.url) if draft.url else ("title", draft.title)
+        sid = self.source_cache.get(key)
+        if sid is not None:
+            return sid
+        if draft.url:
+            row = conn.execute(
+                "SELECT id, reliability FROM source WHERE url = ? ORDER BY id LIMIT 1",
+                (draft.url,),
+            ).fetchone()
+        else:
+            row = conn.execute(
+                "SELECT id, reliability FROM source WHERE title = ? ORDER BY id LIMIT 1",
+                (draft.title,),
+            ).fetchone()
+        if row is None:
+            sid = self.store.insert_source(conn, draft, None)
+            self.report.source_ids.append(sid)
+        else:
+            sid = int(row[0])
+            if draft.reliability and row[1] is None:
+                self.store.update_source(conn, sid, reliability=draft.reliability)
+            elif draft.reliability and row[1] != draft.reliability:
+                self.report.warnings.append(
+                    f"{path}: the source {draft.title!r} is graded {row[1]} in the library; "
+                    f"kept that, not {draft.reliability}"
+                )
+        self.source_cache[key] = sid
+        return sid
+
+    # -- notes ---------------------------------------------------------------------
+
+    def add(self, note: ImportedNote) -> None:
+        """Remember a note for link resolution (before it is inserted)."""
+        self.resolver.add(note)
+        self.report.notes_read += 1
+        for warning in note.warnings:
+            self.report.warnings.append(f"{note.path}: {warning}")
+
+    def insert_batch(self, notes: list[ImportedNote]) -> None:
+        """Insert notes in one transaction, then index them."""
+        if not notes:
+            return
+        lib = self.lib
+        created: list[str] = []
+        pending: list[_Pending] = []
+        before = (len(self.report.source_ids), dict(self.source_cache))
+        with lib._lock:
+            lib._require_writable()
+            try:
+                with self.store.transaction() as conn:
+                    for note in notes:
+                        self._insert_one(conn, note, created, pending)
+            except BaseException:
+                # Nothing of this batch landed: forget what it planned.
+                del self.report.source_ids[before[0] :]
+                self.source_cache = before[1]
+                self._titles = None
+                for note in notes:
+                    self.path_ids.pop(note.path, None)
+                raise
+            self.report.ids.extend(created)
+            self.pending.extend(pending)
+            lib._commit(
+                created,
+                Changes(
+                    frozenset(created),
+                    created=True,
+                    tags=True,
+                    sources=True,
+                    annotations=True,
+                ),
+            )
+
+    def _insert_one(
+        self,
+        conn: sqlite3.Connection,
+        note: ImportedNote,
+        created: list[str],
+        pending: list[_Pending],
+    ) -> None:
+        from desk.library import _tag_path, _title_from
+
+        draft = note.draft
+        own = note.links_by_id
+        pid = note.id.strip() if note.id else ""
+        if pid and self.store.passage_exists(pid):
+            self.report.already_present += 1
+            self.path_ids[note.path] = pid
+            return
+        title = draft.title if draft.title and draft.title.strip() else _title_from(draft.body)
+        if not own:
+            same = self._same_note(conn, title, draft.body)
+            if same is not None:
+                self.report.already_present += 1
+                self.path_ids[note.path] = same
+                return
+        pid = pid or new_passage_id()
+        kind = draft.kind
+        if not own and not draft.body.strip():
+            kind = "note"
+        conn.execute("SAVEPOINT desk_note")
+        try:
+            source_id = None
+            published = None
+            if note.source is not None:
+                source_id = self._source_id(conn, note.source, note.path)
+                published = note.source.published
+            elif note.reliability:
+                self.report.warnings.append(
+                    f"{note.path}: reliability {note.reliability} kept out: the note has no source"
+                )
+            ins = draft if kind == draft.kind else _with_kind(draft, kind)
+            self.store.insert_passage(conn, pid, ins, source_id, title)
+            paths = []
+            for tag in note.tags:
+                try:
+                    paths.append(_tag_path(tag))
+                except UserError as exc:
+                    self.report.warnings.append(f"{note.path}: tag {tag!r} left out: {exc.message}")
+            self.store.add_tags(conn, pid, paths)
+            anchors = note.annotation_anchors
+            for n, text in enumerate(note.annotations):
+                anchor = anchors[n] if n < len(anchors) else None
+                aid = self.store.add_annotation(
+                    conn,
+                    pid,
+                    text,
+                    anchor.start if anchor else None,
+                    anchor.end if anchor else None,
+                    anchor.created if anchor else None,
+                )
+                if anchor and anchor.updated and anchor.updated != anchor.created:
+                    conn.execute(
+                        "UPDATE annotation SET updated = ? WHERE id = ?", (anchor.updated, aid)
+                    )
+            self.lib._analyse(conn, pid, draft.body, published)
+        except sqlite3.IntegrityError as exc:
+            conn.execute("ROLLBACK TO desk_note")
+            conn.execute("RELEASE desk_note")
+            self.report.skipped.append((note.path, f"refused by the database ({exc})"))
+            return
+        conn.execute("RELEASE desk_note")
+        created.append(pid)
+        self.path_ids[note.path] = pid
+        if self._titles is not None:
+            self._titles.setdefault(title, []).append(pid)
+        if note.links:
+            pending.append(_Pending(pid, note.path, list(note.links), own))
+
+    # -- links ---------------------------------------------------------------------
+
+    def insert_links(self) -> None:
+        """Add the links of every created note, skipping those whose target is missing."""
+        resolved: list[tuple[str, str, str, str | None]] = []
+        for item in self.pending:
+            for target, kind, note in item.links:
+                if item.by_id:
+                    tid: str | None = target
+                    if not self.store.passage_exists(target):
+                        tid = None
+                else:
+                    path = self.resolver.resolve(target)
+                    tid = self.path_ids.get(path) if path is not None else None
+                if tid is None:
+                    self.report.warnings.append(
+                        f"{item.path}: link to {target!r} left out: no such note"
+                    )
+                    continue
+                if tid != item.from_id:
+                    resolved.append((item.from_id, tid, kind, note))
+        self.pending = []
+        lib = self.lib
+        for chunk in _chunks(resolved, LINK_BATCH):
+            touched: set[str] = set()
+            with lib._lock:
+                with self.store.transaction() as conn:
+                    for a, b, kind, note in chunk:
+                        self.store.upsert_link(conn, a, b, kind, note)
+                        touched.update((a, b))
+                self.report.links += len(chunk)
+                lib._commit([], Changes(frozenset(touched), links=True))
+
+
+def _with_kind(draft: Any, kind: str) -> Any:
+    from dataclasses import replace
+
+    return replace(draft, kind=kind)
+
+
+def import_markdown(
+    lib: Library,
+    src: Path,
+    *,
+    progress: Progress | None = None,
+    cancel: Cancel | None = None,
+) -> MarkdownImportReport:
+    """Import a Markdown folder; see ``Library.import_markdown``."""
+    src = Path(src)
+    total = check_import_folder(src)
+    lib._require_writable()
+    report = MarkdownImportReport()
+    importer = _Importer(lib, report)
+
+    def read(done: int, _relpath: str) -> None:
+        if progress is not None:
+            progress(min(done, total), total)
+
+    def stop() -> bool:
+        if cancel is not None and cancel():
+            report.cancelled = True
+        return report.cancelled
+
+    def skip(relpath: str, reason: str) -> None:
+        report.skipped.append((relpath, reason))
+
+    batch: list[ImportedNote] = []
+    for note in parse_vault(src, progress=read, cancel=stop, on_skip=skip):
+        importer.add(note)
+        batch.append(note)
+        if len(batch) >= IMPORT_BATCH:
+            importer.insert_batch(batch)
+            batch = []
+    if not report.cancelled:
+        importer.insert_batch(batch)
+    importer.insert_links()
+    if report.ids:
+        ids = list(report.ids)
+        noun = "note" if len(ids) == 1 else "notes"
+        lib.undo_stack.push(
+            UndoStep(
+                f"import {len(ids)} Markdown {noun}",
+                lambda: lib.trash(ids),
+                lambda: lib.restore(ids),
+            )
+        )
+    if progress is not None and not report.cancelled:
+        progress(total, total)
+    return report
+
+
+def _chunks(items: list[Any], n: int) -> Iterator[list[Any]]:
+    for i in range(0, len(items), n):
+        yield items[i : i + n]

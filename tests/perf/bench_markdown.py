@@ -1,0 +1,142 @@
+"""Benchmark Markdown export and import through the Library facade (not collected by pytest).
+
+Usage::
+
+    python tests/perf/bench_markdown.py            # 10,000 passages
+    python tests/perf/bench_markdown.py --full     # 100,000 passages
+    python tests/perf/bench_markdown.py --n 2000 --runs 1
+
+Builds a library from the deterministic corpus of ``tests/perf/corpus.py``
+(through ``Library.create``, one call per source and 500 passages, so
+mentions, dates and the index are real), adds annotations and links, then
+times ``export_markdown`` into a fresh folder and ``import_markdown`` of that
+folder into a fresh library. Each is run ``--runs`` times; the median is
+reported in notes per second. Target: at least 2,000 notes/s each at 100k.
+"""
+
+from __future__ import annotations
+
+import argparse
+import shutil
+import statistics
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+
+from corpus import generate
+
+from desk.core.types import PassageDraft, SourceDraft
+from desk.library import Library
+
+FLUSH = 500
+
+
+def build(path: Path, n: int) -> int:
+    """A library of ``n`` corpus passages (live ones); returns how many are live."""
+    pending: dict[int, tuple[SourceDraft, list[PassageDraft]]] = {}
+    notes: list[tuple[str, str]] = []
+    trashed: list[str] = []
+    with Library.open(path) as lib:
+
+        def flush(sid: int) -> None:
+            src, drafts = pending.pop(sid)
+            lib.create(src, drafts)
+
+        for doc in generate(n):
+            src = SourceDraft(
+                title=doc.source_title,
+                url=f"https://{doc.domain}/story/{doc.source_id}",
+                publisher=doc.publisher,
+                published=doc.published or None,
+                reliability=doc.reliability or None,
+            )
+            draft = PassageDraft(
+                body=doc.body,
+                title=doc.title,
+                credibility=doc.credibility,
+                language=doc.language or None,
+                tags=doc.tags,
+                id=doc.id,
+                created=doc.clipped,
+                updated=doc.updated,
+            )
+            sid = doc.source_id or 0
+            pending.setdefault(sid, (src, []))[1].append(draft)
+            if doc.annotations:
+                notes.append((doc.id, doc.annotations))
+            if doc.trashed:
+                trashed.append(doc.id)
+            if len(pending[sid][1]) >= FLUSH:
+                flush(sid)
+        for sid in list(pending):
+            flush(sid)
+        ids = sorted(lib.store.passage_ids())
+        with lib.store.transaction() as conn:
+            for pid, text in notes:
+                lib.store.add_annotation(conn, pid, text)
+            for i in range(10, len(ids), 10):
+                lib.store.upsert_link(conn, ids[i], ids[i - 7], "supports", None)
+                lib.store.upsert_link(conn, ids[i], ids[i - 3], "relates", "see also")
+        if trashed:
+            lib.trash(trashed)
+        lib.reindex()
+        return lib.stats()["passages"]
+
+
+def median_rate(times: list[float], count: int) -> tuple[float, float]:
+    t = statistics.median(times)
+    return t, count / t if t else float("inf")
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    ap.add_argument("--n", type=int, default=10_000)
+    ap.add_argument("--full", action="store_true", help="100,000 passages")
+    ap.add_argument("--runs", type=int, default=3)
+    ap.add_argument("--dir", type=Path, help="work folder (default: a temporary one)")
+    args = ap.parse_args()
+    n = 100_000 if args.full else args.n
+    work = Path(args.dir or tempfile.mkdtemp(prefix="desk-bench-md-"))
+    work.mkdir(parents=True, exist_ok=True)
+    try:
+        t0 = time.perf_counter()
+        live = build(work / "lib", n)
+        print(f"built {n} passages ({live} live) in {time.perf_counter() - t0:.1f}s")
+        export_times = []
+        with Library.open(work / "lib", readonly=True) as lib:
+            for run in range(args.runs):
+                dest = work / f"export{run}"
+                t = time.perf_counter()
+                report = lib.export_markdown(dest)
+                export_times.append(time.perf_counter() - t)
+                assert not report.conflicts and not report.refused, report
+                print(f"  export run {run + 1}: {export_times[-1]:.2f}s", flush=True)
+                if run:
+                    shutil.rmtree(dest)
+        import_times = []
+        for run in range(args.runs):
+            target = work / f"import{run}"
+            with Library.open(target) as lib:
+                t = time.perf_counter()
+                res = lib.import_markdown(work / "export0")
+                import_times.append(time.perf_counter() - t)
+                assert len(res.ids) == live, (len(res.ids), live)
+                print(
+                    f"  import run {run + 1}: {import_times[-1]:.2f}s ({res.links} links)",
+                    flush=True,
+                )
+            shutil.rmtree(target)
+        t, rate = median_rate(export_times, live)
+        print(f"export: {live} notes, median {t:.2f}s, {rate:,.0f} notes/s")
+        t, rate = median_rate(import_times, live)
+        print(f"import: {live} notes, median {t:.2f}s, {rate:,.0f} notes/s")
+    finally:
+        if args.dir is None:
+            shutil.rmtree(work, ignore_errors=True)
+
+
+if __name__ == "__main__":
+    main()
