@@ -31,6 +31,7 @@ def zygote():
     z.close()
 
 
+@pytest.mark.slow
 def test_t01_t05_kill_9_at_random_moments_loses_nothing_committed(
     zygote: killharness.Zygote, tmp_path: Path
 ) -> None:
