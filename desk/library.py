@@ -1021,6 +1021,65 @@ class Library:
         with self._lock:
             return self.store.entities()
 
+    # ------------------------------------------------------------------
+    # entities, see also, timeline, graph (the work is in desk.analysis_ops)
+
+    def add_entity(
+        self,
+        name: str,
+        kind: str,
+        aliases: Sequence[str] = (),
+        description: str | None = None,
+        *,
+        initiator: object = None,
+    ) -> str:
+        """Create an entity (key slugged from the name) and re-scan the passages (undoable).
+
+        Returns:
+            The new entity's key.
+        """
+        from desk import analysis_ops
+
+        return analysis_ops.add_entity(self, name, kind, aliases, description, initiator=initiator)
+
+    def add_alias(self, key: str, alias: str, *, initiator: object = None) -> Changes:
+        """Give an entity another spelling; passages are re-scanned (undoable)."""
+        from desk import analysis_ops
+
+        return analysis_ops.add_alias(self, key, alias, initiator=initiator)
+
+    def remove_alias(self, key: str, alias: str, *, initiator: object = None) -> Changes:
+        """Take a spelling away from an entity; passages are re-scanned (undoable)."""
+        from desk import analysis_ops
+
+        return analysis_ops.remove_alias(self, key, alias, initiator=initiator)
+
+    def merge_entities(self, keep_key: str, other_key: str, *, initiator: object = None) -> Changes:
+        """Fold ``other`` into ``keep`` (name and aliases, mentions); ``other`` goes (undoable)."""
+        from desk import analysis_ops
+
+        return analysis_ops.merge_entities(self, keep_key, other_key, initiator=initiator)
+
+    def related(self, ref: str, limit: int = 10) -> list[Any]:
+        """See also: ``Related(id, title, score, reasons)`` for one passage, best first."""
+        from desk import analysis_ops
+
+        return analysis_ops.related(self, ref, limit)
+
+    def timeline(self, query: str | None = None) -> list[Any]:
+        """``TimelineEvent``s of the live passages matching ``query`` (all if None), by date."""
+        from desk import analysis_ops
+
+        return analysis_ops.timeline(self, query)
+
+    def graph(
+        self, center_id: str | None = None, *, ids: Sequence[str] | None = None, depth: int = 1
+    ) -> Any:
+        """The link ``Graph`` around a passage (depth 1–3), or over ``ids`` (or everything)."""
+        from desk import analysis_ops
+
+        return analysis_ops.graph(self, center_id, ids=ids, depth=depth)
+
     def titles(self, ids: Sequence[str]) -> dict[str, str]:
         with self._lock:
             return self.store.titles(ids)
