@@ -15,6 +15,7 @@ import fcntl
 import hashlib
 import logging
 import os
+import sqlite3
 import threading
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field, replace
@@ -179,10 +180,29 @@ class Library:
             if not readonly and store.meta_get("gazetteer_loaded") is None:
                 lib._load_gazetteer()
             lib._open_index(repair=repair)
+        except sqlite3.DatabaseError as exc:
+            raise lib._damaged_at_open(exc) from exc
         except BaseException:
             lib.close()
             raise
         return lib
+
+    def _damaged_at_open(self, exc: sqlite3.DatabaseError) -> BaseException:
+        """Close, and set a database that turned out damaged aside (holding the lock)."""
+        from desk.core import backup
+        from desk.core.errors import CorruptLibrary
+
+        lock_fd, self._lock_fd = self._lock_fd, None
+        self.close()
+        try:
+            why = backup.damage(self.root / DB_NAME)
+            if why is None:
+                return exc
+            kept = None if self.readonly else backup.set_aside_damaged(self.root)
+            return CorruptLibrary(backup.damaged_message(self.root, kept, why))
+        finally:
+            if lock_fd is not None:
+                os.close(lock_fd)
 
     @staticmethod
     def _take_lock(root: Path) -> int:
