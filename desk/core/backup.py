@@ -49,6 +49,17 @@ _SIDE_FILES = ("-wal", "-shm", "-journal")
 _REQUIRED_TABLES = frozenset({"passage", "source", "meta"})
 
 
+class DamagedCopy(CorruptLibrary):
+    """A fresh copy failed its integrity check: the database it came from is damaged."""
+
+    def __init__(self, problems: list[str]) -> None:
+        self.problems = problems
+        super().__init__(
+            "The backup copy failed its integrity check, so it was not kept: "
+            + "; ".join(problems[:3])
+        )
+
+
 @dataclass(frozen=True)
 class BackupInfo:
     """One automatic or manual backup in ``<library>/backups/``."""
@@ -132,10 +143,7 @@ def _copy_verified(src: sqlite3.Connection, dest: Path) -> None:
         finally:
             target.close()
         if problems:
-            raise UserError(
-                "The backup copy failed its integrity check, so it was not kept: "
-                + "; ".join(problems[:3]),
-            )
+            raise DamagedCopy(problems)
         _fsync_file(tmp)
         os.replace(tmp, dest)
         _fsync_dir(dest.parent)
@@ -231,7 +239,15 @@ def auto_backup(
     folder.mkdir(parents=True, exist_ok=True)
     _sweep_temporaries(folder)
     path = _unique(folder, f"desk-{_stamp(now or datetime.now())}-{_reason(reason)}")
-    _copy_verified(_connection(store), path)
+    try:
+        _copy_verified(_connection(store), path)
+    except DamagedCopy as exc:
+        # The copy is page for page what the live database holds: that is damaged.
+        raise CorruptLibrary(
+            damaged_message(Path(library_root), None, "; ".join(exc.problems[:3]))
+            + ". Nothing was deleted; `desk check` shows the details.",
+            details="\n".join(exc.problems),
+        ) from exc
     prune_backups(library_root, keep)
     return path
 
