@@ -679,3 +679,73 @@ def test_t28_close_during_an_import_finishes_cleanly(tmp_path: Path) -> None:
         assert again.check(repair=False).ok
         count = again.stats()["passages"]
     assert count % 5 == 0 and count > 0
+
+
+def test_t11_damage_inside_the_pages_is_reported_by_the_daily_backup(tmp_path: Path) -> None:
+    """T11: damage open cannot see (page 1 intact) fails the day's backup check, loudly."""
+    path = tmp_path / "lib"
+    with Library.open(path) as lib:
+        _fill(lib, 6)
+        old = lib.backup(reason="daily")
+    good = old.rename(old.with_name("desk-20200101-000000-daily.sqlite"))
+    db = path / "desk.sqlite"
+    conn = sqlite3.connect(db)
+    conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+    conn.close()
+    data = bytearray(db.read_bytes())
+    rng = random.Random(3)
+    for i in range(len(data) // 2, len(data) // 2 + 4096):
+        data[i] = rng.randrange(256)
+    db.write_bytes(bytes(data))
+    try:
+        with Library.open(path) as lib:
+            notice = " ".join(lib.notices)
+            assert "damaged" in notice and f"restore-backup {good}" in notice
+    except CorruptLibrary as exc:  # the damage was on a page open itself reads
+        assert f"restore-backup {good}" in exc.message
+    assert backup.list_backups(path)[0].path == good, "no damaged copy was kept as a backup"
+
+
+def _garble_table(db: Path, table: str) -> None:
+    conn = sqlite3.connect(db)
+    conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+    page = conn.execute("SELECT rootpage FROM sqlite_master WHERE name = ?", (table,)).fetchone()[0]
+    size = conn.execute("PRAGMA page_size").fetchone()[0]
+    conn.close()
+    data = bytearray(db.read_bytes())
+    start = (page - 1) * size
+    data[start : start + size] = bytes(random.Random(page).randrange(256) for _ in range(size))
+    db.write_bytes(bytes(data))
+
+
+def test_t11_damage_found_while_opening_sets_the_file_aside(tmp_path: Path) -> None:
+    """T11: a damaged page that open reads (the meta table) is set aside like a bad header."""
+    path = tmp_path / "lib"
+    with Library.open(path) as lib:
+        _fill(lib, 3)
+        saved = lib.backup(reason="daily")
+    _garble_table(path / "desk.sqlite", "meta")
+    bad = (path / "desk.sqlite").read_bytes()
+    with pytest.raises(CorruptLibrary) as info:
+        Library.open(path)
+    kept = backup.set_aside_folders(path)
+    assert len(kept) == 1 and (kept[0] / "desk.sqlite").read_bytes() == bad
+    assert f"restore-backup {saved}" in info.value.message
+    with Library.open(path, create=True) as lib:  # the lock was released
+        assert any("damaged one was kept" in n for n in lib.notices)
+
+
+@pytest.mark.xfail(
+    strict=True,
+    reason="desk/core/store/__init__.py Store.integrity_check: PRAGMA integrity_check on a "
+    "damaged page raises sqlite3.DatabaseError instead of returning the problem, so "
+    "Library.check() / `desk check` crash ('Desk hit a bug') instead of reporting it",
+)
+def test_t11_check_reports_damage_instead_of_raising(tmp_path: Path) -> None:
+    path = tmp_path / "lib"
+    with Library.open(path) as lib:
+        _fill(lib, 3)
+        lib.backup(reason="daily")
+    _garble_table(path / "desk.sqlite", "passage")
+    with Library.open(path) as lib:
+        assert lib.check(repair=False).integrity
