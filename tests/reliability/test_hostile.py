@@ -209,7 +209,11 @@ def test_cli_import_markdown_writes_nothing_outside(tmp_path: Path) -> None:
     (outside / "secret.md").write_text("TOP SECRET OUTSIDE\n", encoding="utf-8")
     vault = tmp_path / "vault"
     vault.mkdir()
-    (vault / "a.md").write_text("# A\n\nA note about Rushan.\n", encoding="utf-8")
+    (vault / "a.md").write_text(
+        "# A\n\nA note about Rushan, see [[../outside/secret]] and "
+        "![x](../outside/secret.md) and [y](../../etc/passwd).\n",
+        encoding="utf-8",
+    )
     (vault / "b.md").symlink_to(outside / "secret.md")
     (vault / "escape").symlink_to(outside)
     listing = sorted(str(p) for p in tmp_path.rglob("*"))
@@ -225,3 +229,5 @@ def test_cli_import_markdown_writes_nothing_outside(tmp_path: Path) -> None:
     with Library.open(library) as lib:
         bodies = [lib.get(pid).body for pid in lib.store.passage_ids()]
     assert not any("TOP SECRET" in b for b in bodies)
+    assert any("Rushan" in b for b in bodies), "the ordinary note was imported"
+    assert (outside / "secret.md").read_text(encoding="utf-8") == "TOP SECRET OUTSIDE\n"
