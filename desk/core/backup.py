@@ -398,7 +398,15 @@ def restore_backup(root: Path, file: Path) -> RestoreResult:
                 aside = _unique_dir(root / BACKUP_DIR, "replaced")
                 for p in present:
                     target = aside / p.name
-                    os.replace(p, target)
+                    if p == db:
+                        # A second name for the old file, so a crash before the swap
+                        # below still leaves desk.sqlite in place; the swap drops it.
+                        try:
+                            os.link(p, target)
+                        except OSError:
+                            os.replace(p, target)
+                    else:
+                        os.replace(p, target)
                     moved.append(target)
                 _fsync_dir(aside)
             os.replace(incoming, db)
