@@ -342,3 +342,30 @@ def test_t20_sync_folder_is_warned(tmp_path: Path) -> None:
     st.mkdir(parents=True)
     (tmp_path / "sync" / ".stfolder").mkdir()
     assert backup.location_warning(st, local) is not None
+
+
+def test_restore_interrupted_before_the_swap_leaves_the_old_database_in_place(
+    store_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    root = store_path.parent
+    store = _store(store_path)
+    ids = _add(store, 4)
+    saved = backup.auto_backup(root, store, "manual")
+    _add(store, 2, "late")
+    store.close()
+    current = _ids(store_path)
+    real_replace = os.replace
+
+    def dies_at_the_swap(src: object, dst: object) -> None:
+        if Path(str(dst)) == store_path:
+            raise OSError(5, "Input/output error")
+        real_replace(src, dst)
+
+    monkeypatch.setattr(backup.os, "replace", dies_at_the_swap)
+    with pytest.raises(UserError, match="Could not restore"):
+        backup.restore_backup(root, saved)
+    monkeypatch.undo()
+    assert _ids(store_path) == current, "the old database is still the library's"
+    assert not list(root.glob(".desk.sqlite.restoring*"))
+    backup.restore_backup(root, saved)
+    assert _ids(store_path) == ids
