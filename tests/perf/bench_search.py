@@ -80,7 +80,7 @@ def row(label: str, values: list[float], extra: str = "") -> None:
     print(f"  {label:<22} p50 {p50:8.1f} ms   p95 {p95:8.1f} ms  {extra}")
 
 
-def bench_desk(n: int, tmp: Path, repeat: int, procs: int) -> None:
+def bench_desk(n: int, tmp: Path, repeat: int, procs: int, optimize: bool) -> None:
     print(f"\n== Desk/Whoosh, {n:,} passages ==")
     docs = list(generate(n))
     path = tmp / f"index-{n}"
@@ -112,8 +112,9 @@ def bench_desk(n: int, tmp: Path, repeat: int, procs: int) -> None:
 
     save: list[float] = []
     visible: list[float] = []
+    live = [d for d in docs if not d.trashed]
     for k in range(repeat):
-        d = docs[(k * 7919) % n]
+        d = live[(k * 7919) % len(live)]
         word = f"zqedit{k}"
         edited = dataclasses.replace(d, body=d.body + f" {word}")
         t = time.perf_counter()
@@ -124,9 +125,10 @@ def bench_desk(n: int, tmp: Path, repeat: int, procs: int) -> None:
         assert [h.id for h in res.hits] == [d.id], res
     row("edit: save (index)", save, f"segments={ix.segment_count()}")
     row("edit: visible", visible)
-    t = time.perf_counter()
-    ix.optimize()
-    print(f"  optimize                {time.perf_counter() - t:8.1f} s")
+    if optimize:
+        t = time.perf_counter()
+        ix.optimize()
+        print(f"  optimize                {time.perf_counter() - t:8.1f} s")
     ix.close()
 
 
@@ -164,12 +166,14 @@ def main() -> None:
     ap.add_argument("--repeat", type=int, default=40)
     ap.add_argument("--procs", type=int, default=1)
     ap.add_argument("--no-fts", action="store_true")
+    ap.add_argument("--no-optimize", action="store_true")
+    ap.add_argument("--only-full", action="store_true", help="run 100k only")
     args = ap.parse_args()
-    sizes = [args.n] + ([100_000] if args.full else [])
+    sizes = [100_000] if args.only_full else [args.n] + ([100_000] if args.full else [])
     tmp = Path(tempfile.mkdtemp(prefix="desk-bench-"))
     try:
         for n in sizes:
-            bench_desk(n, tmp, args.repeat, args.procs)
+            bench_desk(n, tmp, args.repeat, args.procs, not args.no_optimize)
             if not args.no_fts:
                 bench_fts(n, tmp, args.repeat)
     finally:

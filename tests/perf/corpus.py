@@ -368,15 +368,140 @@ PUBLISHERS = (
 )  # fmt: skip
 
 
+FUNCTION = {
+    "en": [
+        "the",
+        "of",
+        "and",
+        "in",
+        "to",
+        "a",
+        "for",
+        "on",
+        "with",
+        "by",
+        "from",
+        "that",
+        "was",
+        "were",
+        "has",
+        "have",
+        "will",
+        "said",
+    ],
+    "ru": [
+        "и",
+        "в",
+        "на",
+        "с",
+        "по",
+        "что",
+        "не",
+        "как",
+        "из",
+        "для",
+        "от",
+        "о",
+        "к",
+        "за",
+        "это",
+        "его",
+    ],
+    "zh": ["的", "在", "和", "与", "了", "是"],
+}
+_SYLLABLES = {
+    "en": [
+        "ka",
+        "ro",
+        "mi",
+        "tan",
+        "del",
+        "par",
+        "ost",
+        "vin",
+        "gar",
+        "lum",
+        "sek",
+        "tor",
+        "bra",
+        "nel",
+        "qui",
+        "zor",
+        "fen",
+        "hal",
+    ],
+    "ru": [
+        "ка",
+        "ро",
+        "ми",
+        "тан",
+        "дел",
+        "пар",
+        "ост",
+        "вин",
+        "гар",
+        "лум",
+        "сек",
+        "тор",
+        "бра",
+        "нел",
+        "ши",
+        "зор",
+        "фен",
+        "хал",
+    ],
+}
+
+
+def _lexicon(lang: str, size: int = 20_000) -> list[str]:
+    """A deterministic synthetic vocabulary, so word frequencies follow a long tail."""
+    rng = random.Random(f"lex-{lang}")
+    out: list[str] = []
+    seen: set[str] = set()
+    while len(out) < size:
+        if lang == "zh":
+            w = "".join(chr(0x4E00 + rng.randrange(3000)) for _ in range(rng.randint(1, 3)))
+        else:
+            w = "".join(rng.choice(_SYLLABLES[lang]) for _ in range(rng.randint(2, 4)))
+        if w not in seen:
+            seen.add(w)
+            out.append(w)
+    return out
+
+
+def _zipf(n: int) -> list[float]:
+    cum: list[float] = []
+    total = 0.0
+    for i in range(n):
+        total += 1.0 / (i + 1)
+        cum.append(total)
+    return cum
+
+
+_LEX = {lang: _lexicon(lang) for lang in ("en", "ru", "zh")}
+_LEX_CUM = _zipf(20_000)
+_REAL = {"en": EN + EN_NAMES, "ru": RU, "zh": ZH}
+_REAL_CUM = {k: _zipf(len(v)) for k, v in _REAL.items()}
+
+
+def _words(rng: random.Random, lang: str, k: int) -> list[str]:
+    """Function words 30%, topical words (Zipf) 20%, long-tail vocabulary 50%."""
+    out = []
+    for _ in range(k):
+        r = rng.random()
+        if r < 0.3:
+            out.append(rng.choice(FUNCTION[lang]))
+        elif r < 0.5:
+            out.append(rng.choices(_REAL[lang], cum_weights=_REAL_CUM[lang])[0])
+        else:
+            out.append(rng.choices(_LEX[lang], cum_weights=_LEX_CUM)[0])
+    return out
+
+
 def _sentence(rng: random.Random, lang: str) -> str:
     if lang == "zh":
-        words = [rng.choice(ZH) for _ in range(rng.randint(8, 20))]
-        return "".join(words) + "。"
-    vocab = RU if lang == "ru" else EN
-    words = [
-        rng.choice(EN_NAMES) if lang == "en" and rng.random() < 0.08 else rng.choice(vocab)
-        for _ in range(rng.randint(8, 22))
-    ]
+        return "".join(_words(rng, "zh", rng.randint(8, 20))) + "。"
+    words = _words(rng, lang, rng.randint(8, 22))
     if lang == "en" and rng.random() < 0.2:
         words.insert(rng.randrange(len(words)), rng.choice(("Tajik-Afghan", "Sino-Tajik")))
     return words[0].capitalize() + " " + " ".join(words[1:]) + "."

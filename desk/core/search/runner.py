@@ -45,7 +45,12 @@ class _Expander:
     def __call__(self, q: wq.Query) -> wq.Query:
         if isinstance(q, (wq.Prefix, wq.Wildcard, wq.FuzzyTerm)):
             words = []
-            for t in q._btexts(self.reader):
+            source = (
+                (t for t, _d in near_terms(self.reader, q.fieldname, q.text, q.maxdist))
+                if isinstance(q, wq.FuzzyTerm)
+                else q._btexts(self.reader)
+            )
+            for t in source:
                 words.append(t.decode("utf-8") if isinstance(t, bytes) else t)
                 if len(words) >= MAX_EXPANSION:
                     self.capped = True
@@ -55,6 +60,44 @@ class _Expander:
             terms = [wq.Term(q.fieldname, w, boost=q.boost) for w in words]
             return terms[0] if len(terms) == 1 else wq.Or(terms, boost=q.boost)
         return q.apply(self)
+
+
+def _distance(a: str, b: str, limit: int) -> int:
+    """Levenshtein distance, giving up (returning limit + 1) once it exceeds ``limit``."""
+    if abs(len(a) - len(b)) > limit:
+        return limit + 1
+    prev = list(range(len(b) + 1))
+    for i, ca in enumerate(a, 1):
+        cur = [i]
+        best = i
+        for j, cb in enumerate(b, 1):
+            v = min(prev[j] + 1, cur[j - 1] + 1, prev[j - 1] + (ca != cb))
+            cur.append(v)
+            best = min(best, v)
+        if best > limit:
+            return limit + 1
+        prev = cur
+    return prev[-1]
+
+
+def near_terms(reader: Any, fieldname: str, text: str, maxdist: int) -> list[tuple[str, int]]:
+    """Index terms within ``maxdist`` edits of ``text`` sharing its first letter.
+
+    Whoosh's own ``terms_within`` walks a Levenshtein automaton in pure Python and
+    takes seconds on a large lexicon; a length filter plus a bounded DP is far cheaper.
+    """
+    out = []
+    if not text:
+        return out
+    n = len(text)
+    for tb in reader.expand_prefix(fieldname, text[0]):
+        t = tb.decode("utf-8") if isinstance(tb, bytes) else tb
+        if abs(len(t) - n) > maxdist or t == text:
+            continue
+        d = _distance(text, t, maxdist)
+        if d <= maxdist:
+            out.append((t, d))
+    return out
 
 
 def _all_terms(q: wq.Query | None) -> set[str]:
@@ -281,16 +324,19 @@ def _suggest(s: Any, parsed: ParsedQuery, text: str) -> list[str]:
     words = parsed.words
     if not words or len(words) > 6:
         return []
-    corrector = s.corrector("all")
+    reader = s.reader()
     changed = False
     out = []
     for w in words:
-        if len(w) < 4 or has_cjk(w) or s.doc_frequency("all", stem_word(w)):
+        stem = stem_word(w)
+        if len(w) < 4 or has_cjk(w) or s.doc_frequency("all", stem):
             out.append(w)
             continue
-        sugg = corrector.suggest(w, limit=1, maxdist=2 if len(w) >= 8 else 1)
-        if sugg and sugg[0] != w:
-            out.append(sugg[0])
+        dist = 2 if len(w) >= 8 else 1
+        near = near_terms(reader, "all", w, dist) or near_terms(reader, "all", stem, dist)
+        if near:
+            best = min(near, key=lambda td: (td[1], -reader.doc_frequency("all", td[0])))
+            out.append(best[0])
             changed = True
         else:
             out.append(w)
