@@ -241,3 +241,17 @@ def test_saved_searches(library: Library) -> None:
     library.delete_saved_search("Border")
     with pytest.raises(NotFound):
         library.delete_saved_search("Border")
+
+
+def test_empty_query_lists_every_live_passage_after_edits_and_trash(seeded_library: Library) -> None:
+    lib = seeded_library
+    total = lib.stats()["passages"]
+    pid = lib.store.passage_ids()[0]
+    lib.update(pid, body="edited body")  # leaves a deleted document in a segment
+    assert lib.search("", limit=None).total == total
+    lib.trash([pid])
+    result = lib.search("", limit=None)
+    assert result.total == total - 1 and pid not in {h.id for h in result.hits}
+    assert not result.notices
+    created = [lib.get(h.id).created for h in result.hits]
+    assert created == sorted(created, reverse=True)  # newest first

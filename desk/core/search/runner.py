@@ -10,14 +10,8 @@ from whoosh import query as wq
 from whoosh.collectors import FilterCollector, SortingCollector, TopCollector
 
 from desk.core.search.analysis import stem_word
-from desk.core.search.query import (
-    Compiler,
-    ParsedQuery,
-    QueryFilter,
-    has_cjk,
-    parse,
-    restrict_query,
-)
+from desk.core.search.compiler import Compiler, has_cjk, restrict_query
+from desk.core.search.query import ParsedQuery, QueryFilter, parse
 from desk.core.search.snippets import make_snippet
 from desk.core.types import Hit, SearchResult
 
@@ -182,8 +176,11 @@ def _sorted_all(ix: SearchIndex, s: Any, sort: str, trash: set[int]) -> list[int
             col = [reader[d] for d in range(n)]
             ix._column_cache[(segid, fieldname)] = col
         keys.extend(col)
-        deleted = set(r.deleted_docs()) if r.has_deletions() else set()
-        live.extend(base + d for d in range(n) if d not in deleted)
+        if r.has_deletions():
+            # Whoosh 2.7.4 readers have no deleted_docs(); all_doc_ids() yields the live ones.
+            live.extend(base + d for d in r.all_doc_ids())
+        else:
+            live.extend(range(base, base + n))
         base += n
     if trash:
         live = [d for d in live if d not in trash]
