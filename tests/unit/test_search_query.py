@@ -6,7 +6,8 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from desk.core.search.query import And, Compiler, Filter, Not, Or, Word, parse
+from desk.core.search.compiler import Compiler
+from desk.core.search.query import And, Filter, Not, Or, Word, parse
 
 
 def compiled(text: str, **kw: object) -> str:
