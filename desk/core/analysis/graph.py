@@ -359,3 +359,67 @@ def layout_graph(graph: Graph, *, seed: int = 0, scale: float = 1.0) -> Graph:
         x, y = pos[n.id]
         n.x, n.y = x * scale, y * scale
     return graph
+
+
+def remove_overlaps(
+    boxes: Mapping[str, tuple[float, float, float, float]],
+    *,
+    gap: float = 8.0,
+    iterations: int = 30,
+    pinned: str | None = None,
+) -> dict[str, tuple[float, float]]:
+    """Nudge boxes apart until none overlap (or ``iterations`` run out).
+
+    Force-directed layout treats nodes as points; drawn as labelled boxes,
+    neighbours can cover each other. Each overlapping pair is pushed apart
+    along the axis where the overlap is smaller, half each (all of it on the
+    other box when one is ``pinned``). Pairs are found through a grid, so a
+    pass is about O(n).
+
+    Args:
+        boxes: node id -> (centre x, centre y, half width, half height).
+        gap: space to leave between boxes.
+        iterations: passes at most.
+        pinned: a box that does not move.
+
+    Returns:
+        node id -> new centre.
+    """
+    ids = list(boxes)
+    xs = [boxes[i][0] for i in ids]
+    ys = [boxes[i][1] for i in ids]
+    hw = [boxes[i][2] + gap / 2 for i in ids]
+    hh = [boxes[i][3] + gap / 2 for i in ids]
+    if not ids:
+        return {}
+    pin = ids.index(pinned) if pinned in boxes else -1
+    cw = 2 * max(hw)
+    ch = 2 * max(hh)
+    for _ in range(iterations):
+        grid: dict[tuple[int, int], list[int]] = {}
+        for i in range(len(ids)):
+            grid.setdefault((int(xs[i] // cw), int(ys[i] // ch)), []).append(i)
+        moved = False
+        for (cx, cy), members in grid.items():
+            others: list[int] = []
+            for ox, oy in ((1, -1), (1, 0), (1, 1), (0, 1)):
+                others.extend(grid.get((cx + ox, cy + oy), ()))
+            for a, i in enumerate(members):
+                for j in (*members[a + 1 :], *others):
+                    ox_ = hw[i] + hw[j] - abs(xs[i] - xs[j])
+                    oy_ = hh[i] + hh[j] - abs(ys[i] - ys[j])
+                    if ox_ <= 0 or oy_ <= 0:
+                        continue
+                    moved = True
+                    wi, wj = (0.0, 1.0) if i == pin else (1.0, 0.0) if j == pin else (0.5, 0.5)
+                    if ox_ < oy_:
+                        s = 1.0 if xs[i] > xs[j] or (xs[i] == xs[j] and i < j) else -1.0
+                        xs[i] += s * ox_ * wi
+                        xs[j] -= s * ox_ * wj
+                    else:
+                        s = 1.0 if ys[i] > ys[j] or (ys[i] == ys[j] and i < j) else -1.0
+                        ys[i] += s * oy_ * wi
+                        ys[j] -= s * oy_ * wj
+        if not moved:
+            break
+    return {nid: (xs[k], ys[k]) for k, nid in enumerate(ids)}
