@@ -6,6 +6,8 @@ import dataclasses
 from pathlib import Path
 
 import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 from desk.core.search import QueryFilter, SearchIndex
 from desk.core.search.snippets import HL_END, HL_START
@@ -340,3 +342,12 @@ def test_wildcard_expansion_is_capped(tmp_path: Path) -> None:
     res = index.search("w*")
     assert res.hits and any("first 512" in n for n in res.notices)
     index.close()
+
+
+@settings(
+    max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
+@given(text=st.text(max_size=60))
+def test_arbitrary_queries_never_raise(ix: SearchIndex, text: str) -> None:
+    res = ix.search(text, limit=5)
+    assert res.total >= 0 and ix.status == "ok"

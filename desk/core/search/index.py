@@ -139,6 +139,10 @@ class SearchIndex:
         toc = self._ix._read_toc()
         reader = self._pool.reader(self._ix.storage, toc.schema, toc)
         self._searcher = Searcher(reader, weighting=BM25F(), closereader=False)
+        live = set(self._pool.segment_ids())
+        for cache in (self._count_cache, self._column_cache):
+            for key in [k for k in cache if (k[0] if isinstance(k, tuple) else k) not in live]:
+                del cache[key]
         self._version += 1
         self._empty_cache = None
 
