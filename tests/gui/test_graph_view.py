@@ -172,7 +172,8 @@ def test_entity_dialog_adds_an_alias_or_a_new_entity(qtbot, library) -> None:  #
     qtbot.addWidget(dialog)
     dialog.alias_radio.setChecked(True)
     dialog.target.setCurrentIndex(dialog.target.findData("jamaat-ansarullah"))
-    dialog.accept()
+    with qtbot.waitSignal(dialog.accepted, timeout=10000):
+        dialog.accept()
     assert dialog.result_key == "jamaat-ansarullah"
     assert pid in {h.id for h in library.search("entity:jamaat-ansarullah").hits}
 
@@ -181,7 +182,8 @@ def test_entity_dialog_adds_an_alias_or_a_new_entity(qtbot, library) -> None:  #
     assert dialog.new_radio.isChecked()  # nothing like it in the gazetteer
     assert dialog.name.text() == "Khorog Garrison"
     dialog.kind.setCurrentText("facility")
-    dialog.accept()
+    with qtbot.waitSignal(dialog.accepted, timeout=10000):
+        dialog.accept()
     assert dialog.result_key == "khorog-garrison"
     assert pid in {h.id for h in library.search("entity:khorog-garrison").hits}
 
@@ -190,5 +192,6 @@ def test_entity_dialog_adds_an_alias_or_a_new_entity(qtbot, library) -> None:  #
     dialog.new_radio.setChecked(True)
     dialog.kind.setCurrentText("facility")
     dialog.accept()  # already exists: the error shows, the dialog stays
+    qtbot.waitUntil(lambda: not dialog.is_busy(), timeout=10000)
     assert dialog.result_key is None
     assert "alias" in dialog.error.text()

@@ -92,7 +92,8 @@ class EntityDialog(QDialog):
         alias_form.addRow("Spe&lling:", self.alias)
         alias_form.addRow("&Entity:", self.target)
 
-        buttons = QDialogButtonBox(
+        self._task: Any = None
+        self.buttons = buttons = QDialogButtonBox(
             QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel, self
         )
         buttons.accepted.connect(self.accept)
@@ -145,19 +146,58 @@ class EntityDialog(QDialog):
         return self.target.itemData(index) if index >= 0 else None
 
     def accept(self) -> None:
-        try:
-            if self.new_radio.isChecked():
-                self.result_key = self._library.add_entity(
-                    self.name.text(), self.kind.currentText(), initiator=self
-                )
-            else:
-                key = self._target_key()
-                if key is None:
-                    raise UserError("Pick the entity this spelling belongs to.")
-                self._library.add_alias(key, self.alias.text(), initiator=self)
-                self.result_key = key
-        except UserError as exc:
-            self.error.setText(exc.message)
-            self.error.show()
-            return
+        """Create the entity or the alias off the GUI thread (the re-scan reads every passage)."""
+        from desk.ui.tasks import run_in_background
+
+        library = self._library
+        if self.new_radio.isChecked():
+            name, kind = self.name.text(), self.kind.currentText()
+
+            def work() -> str:
+                return str(library.add_entity(name, kind, initiator=self))
+
+        else:
+            key = self._target_key()
+            if key is None:
+                self._show_error("Pick the entity this spelling belongs to.")
+                return
+            alias = self.alias.text()
+
+            def work() -> str:
+                library.add_alias(key, alias, initiator=self)
+                return key
+
+        self._set_busy(True)
+        self._task = run_in_background(work, self._on_work_done, self._on_work_failed)
+
+    def is_busy(self) -> bool:
+        return self._task is not None
+
+    def _set_busy(self, busy: bool) -> None:
+        self.buttons.setEnabled(not busy)
+        self.error.setText("Adding and re-scanning the passages…" if busy else "")
+        self.error.setVisible(busy)
+
+    def _on_work_done(self, key: str) -> None:
+        self._task = None
+        self._set_busy(False)
+        self.result_key = key
         super().accept()
+
+    def _on_work_failed(self, exc: BaseException) -> None:
+        self._task = None
+        self._set_busy(False)
+        if isinstance(exc, UserError):
+            self._show_error(exc.message)
+            return
+        from desk.ui.feedback import show_exception
+
+        show_exception(exc)
+
+    def _show_error(self, message: str) -> None:
+        self.error.setText(message)
+        self.error.show()
+
+    def reject(self) -> None:
+        if self._task is None:  # not while the change is being made
+            super().reject()
