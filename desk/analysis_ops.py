@@ -382,33 +382,115 @@ def _mentions(conn: sqlite3.Connection) -> dict[str, list[str]]:
 
 
 def related(lib: Library, ref: str, limit: int = 10) -> list[Related]:
-    """The passages most related to one passage, with the reasons (see ``related.py``)."""
+    """The passages most related to one passage, with the reasons (see ``related.py``).
+
+    Reads only what bears on this passage: the passages sharing one of its
+    entities or tags, its links and their links, and the counts of its
+    entities and tags (for rarity), so it stays quick in a large library.
+    """
     with lib._lock:
         pid = lib.store.resolve_id(ref)
         conn = lib.store.conn
-        titles = _live_titles(conn)
-        if pid not in titles:
-            # A trashed passage still gets its see-also list (from live passages).
-            titles_with_self = {**titles, pid: lib.store.passage_row(pid)["title"]}
-        else:
-            titles_with_self = titles
-        mentions = _mentions(conn)
-        names = {r[0]: r[1] for r in conn.execute("SELECT key, name FROM entity")}
+        live = "SELECT id FROM passage WHERE trashed_at IS NULL"
+        n = int(conn.execute(f"SELECT count(*) FROM ({live})").fetchone()[0])
+        my_entities = [
+            r[0]
+            for r in conn.execute(
+                "SELECT DISTINCT entity_id FROM mention WHERE passage_id = ?", (pid,)
+            )
+        ]
+        my_tags = [
+            r[0]
+            for r in conn.execute("SELECT tag_id FROM passage_tag WHERE passage_id = ?", (pid,))
+        ]
+        mentions: dict[str, list[str]] = defaultdict(list)
+        entity_df: dict[str, int] = defaultdict(int)
+        names: dict[str, str] = {}
+        if my_entities:
+            marks = ",".join("?" * len(my_entities))
+            for p, key, name in conn.execute(
+                "SELECT DISTINCT m.passage_id, e.key, e.name FROM mention m "
+                "JOIN entity e ON e.id = m.entity_id JOIN passage p ON p.id = m.passage_id "
+                f"WHERE m.entity_id IN ({marks}) AND p.trashed_at IS NULL",
+                my_entities,
+            ):
+                mentions[p].append(key)
+                entity_df[key] += 1
+                names[key] = name
+            # The passage's own entities (also when it is in the trash).
+            for key, name in conn.execute(
+                f"SELECT key, name FROM entity WHERE id IN ({marks})", my_entities
+            ):
+                names[key] = name
+                if key not in mentions[pid]:
+                    mentions[pid].append(key)
         tags: dict[str, list[str]] = defaultdict(list)
-        for p, path in conn.execute(
-            "SELECT pt.passage_id, t.path FROM passage_tag pt JOIN tag t ON t.id = pt.tag_id"
-        ):
-            tags[p].append(path)
-        links = [(a, b, kind) for a, b, kind, _note in lib.store.all_links()]
+        tag_df: dict[str, int] = defaultdict(int)
+        if my_tags:
+            marks = ",".join("?" * len(my_tags))
+            for p, path in conn.execute(
+                "SELECT pt.passage_id, t.path FROM passage_tag pt JOIN tag t ON t.id = pt.tag_id "
+                "JOIN passage p ON p.id = pt.passage_id "
+                f"WHERE pt.tag_id IN ({marks}) AND p.trashed_at IS NULL",
+                my_tags,
+            ):
+                tags[p].append(path)
+                tag_df[path] += 1
+            for (path,) in conn.execute(f"SELECT path FROM tag WHERE id IN ({marks})", my_tags):
+                if path not in tags[pid]:
+                    tags[pid].append(path)
+        links = _links_near(conn, pid)
+        candidates = set(mentions) | set(tags) | {x for a, b, _ in links for x in (a, b)} | {pid}
+        titles = {p: t for p, t in lib.store.titles(sorted(candidates)).items()}
+        live_ids = _live_among(conn, list(titles))
+        titles = {p: t for p, t in titles.items() if p in live_ids or p == pid}
     return rank_related(
         pid,
-        titles=titles_with_self,
+        titles=titles,
         mentions=mentions,
         entity_names=names,
         tags=tags,
         links=links,
         limit=limit,
+        n_passages=n,
+        entity_df=entity_df,
+        tag_df=tag_df,
     )
+
+
+def _links_near(conn: sqlite3.Connection, pid: str) -> list[tuple[str, str, str]]:
+    """Links of ``pid`` and of the passages linked to it (for two-hop links)."""
+    first = conn.execute(
+        "SELECT from_id, to_id, kind FROM link WHERE from_id = ? OR to_id = ?", (pid, pid)
+    ).fetchall()
+    near = sorted({x for a, b, _ in first for x in (a, b)} - {pid})
+    out = {(a, b, k) for a, b, k in first}
+    for i in range(0, len(near), 400):
+        chunk = near[i : i + 400]
+        marks = ",".join("?" * len(chunk))
+        out.update(
+            (a, b, k)
+            for a, b, k in conn.execute(
+                f"SELECT from_id, to_id, kind FROM link WHERE from_id IN ({marks}) "
+                f"OR to_id IN ({marks})",
+                chunk + chunk,
+            )
+        )
+    return sorted(out)
+
+
+def _live_among(conn: sqlite3.Connection, ids: list[str]) -> set[str]:
+    out: set[str] = set()
+    for i in range(0, len(ids), 500):
+        chunk = ids[i : i + 500]
+        marks = ",".join("?" * len(chunk))
+        out.update(
+            r[0]
+            for r in conn.execute(
+                f"SELECT id FROM passage WHERE id IN ({marks}) AND trashed_at IS NULL", chunk
+            )
+        )
+    return out
 
 
 def timeline(lib: Library, query: str | None = None) -> list[TimelineEvent]:

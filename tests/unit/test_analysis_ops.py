@@ -344,3 +344,30 @@ def test_layout_pins_the_centre_and_spreads_nodes(seeded_library: Library) -> No
     assert (centre.x, centre.y) == (0.0, 0.0)
     pts = [(n.x, n.y) for n in g.nodes]
     assert len(set(pts)) == len(pts)
+
+
+def test_related_leaves_out_trashed_and_works_for_a_trashed_passage(
+    seeded_library: Library,
+) -> None:
+    lib = seeded_library
+    lib.trash([SHAYMAK])
+    assert SHAYMAK not in {r.id for r in lib.related(VAKHON)}
+    items = lib.related(SHAYMAK)
+    assert VAKHON in {r.id for r in items}
+
+
+def test_remove_overlaps_separates_boxes_and_keeps_the_pinned_one() -> None:
+    from desk.core.analysis.graph import remove_overlaps
+
+    import random
+
+    rng = random.Random(1)
+    boxes = {f"n{i}": (rng.uniform(0, 600), rng.uniform(0, 400), 40.0, 10.0) for i in range(60)}
+    boxes["n0"] = (0.0, 0.0, 40.0, 10.0)
+    boxes["n1"] = (1.0, 1.0, 40.0, 10.0)  # right on top of the pinned one
+    placed = remove_overlaps(boxes, gap=4, pinned="n0")
+    assert placed["n0"] == (0.0, 0.0)
+    pts = list(placed.values())
+    for i, (x1, y1) in enumerate(pts):
+        for x2, y2 in pts[:i]:
+            assert abs(x1 - x2) >= 80 or abs(y1 - y2) >= 20

@@ -58,6 +58,9 @@ def rank_related(
     tags: Mapping[str, Iterable[str]],
     links: Sequence[tuple[str, str, str]],
     limit: int = 10,
+    n_passages: int | None = None,
+    entity_df: Mapping[str, int] | None = None,
+    tag_df: Mapping[str, int] | None = None,
 ) -> list[Related]:
     """The passages most related to ``pid``, best first.
 
@@ -69,21 +72,21 @@ def rank_related(
         tags: passage id -> tag paths.
         links: (from id, to id, kind) between passages.
         limit: how many to return.
+        n_passages: N, when ``titles`` holds only the candidates.
+        entity_df: entity key -> passages mentioning it, when ``mentions``
+            holds only the candidates' (default: counted from ``mentions``).
+        tag_df: the same for tags.
 
     Returns:
         Up to ``limit`` :class:`Related`, highest score first, ties by title.
     """
-    n = max(len(titles), 1)
+    n = max(n_passages if n_passages is not None else len(titles), 1)
     ents = {p: set(ks) for p, ks in mentions.items() if p in titles}
     tagsets = {p: set(ts) for p, ts in tags.items() if p in titles}
-    entity_df: dict[str, int] = {}
-    for ks in ents.values():
-        for k in ks:
-            entity_df[k] = entity_df.get(k, 0) + 1
-    tag_df: dict[str, int] = {}
-    for ts in tagsets.values():
-        for t in ts:
-            tag_df[t] = tag_df.get(t, 0) + 1
+    if entity_df is None:
+        entity_df = _counts(ents.values())
+    if tag_df is None:
+        tag_df = _counts(tagsets.values())
 
     neighbours: dict[str, dict[str, str]] = {}
     for a, b, kind in links:
@@ -147,6 +150,14 @@ def rank_related(
             middles = sorted(titles[m] for m in via[other])
             reasons.append("linked via " + "; ".join(_short(t) for t in middles[:2]))
         out.append(Related(other, titles[other], scores[other], reasons))
+    return out
+
+
+def _counts(sets: Iterable[set[str]]) -> dict[str, int]:
+    out: dict[str, int] = {}
+    for items in sets:
+        for item in items:
+            out[item] = out.get(item, 0) + 1
     return out
 
 
