@@ -357,9 +357,9 @@ def test_related_leaves_out_trashed_and_works_for_a_trashed_passage(
 
 
 def test_remove_overlaps_separates_boxes_and_keeps_the_pinned_one() -> None:
-    from desk.core.analysis.graph import remove_overlaps
-
     import random
+
+    from desk.core.analysis.graph import remove_overlaps
 
     rng = random.Random(1)
     boxes = {f"n{i}": (rng.uniform(0, 600), rng.uniform(0, 400), 40.0, 10.0) for i in range(60)}
