@@ -66,11 +66,17 @@ class EntityDialog(QDialog):
         self.target.setObjectName("entityTarget")
         self.target.setEditable(True)
         self.target.setInsertPolicy(QComboBox.InsertPolicy.NoInsert)
+        self.target.setSizeAdjustPolicy(
+            QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon
+        )
+        self.target.setMinimumContentsLength(36)
+        self._spellings: list[list[str]] = []
         for e in sorted(library.entities(), key=lambda e: e.name.casefold()):
             label = f"{e.name} ({e.kind})"
             if e.aliases:
                 label += " — " + ", ".join(e.aliases[:4])
             self.target.addItem(label, e.key)
+            self._spellings.append([s.casefold() for s in (e.name, *e.aliases)])
         completer = QCompleter(self.target.model(), self)
         completer.setCompletionMode(QCompleter.CompletionMode.PopupCompletion)
         completer.setFilterMode(Qt.MatchFlag.MatchContains)
@@ -113,6 +119,7 @@ class EntityDialog(QDialog):
         guess = self._guess(text)
         if guess >= 0:
             self.target.setCurrentIndex(guess)
+            self.target.lineEdit().setCursorPosition(0)
             self.alias_radio.setChecked(True)
         else:
             self.new_radio.setChecked(True)
@@ -122,9 +129,12 @@ class EntityDialog(QDialog):
         low = text.casefold()
         if len(low) < 4:
             return -1
-        for i in range(self.target.count()):
-            name = self.target.itemText(i).split(" (")[0].casefold()
-            if low in name or name in low:
+        # An exact spelling first, then one containing the words (or inside them).
+        for i, spellings in enumerate(self._spellings):
+            if low in spellings:
+                return i
+        for i, spellings in enumerate(self._spellings):
+            if any(len(s) >= 4 and (low in s or s in low) for s in spellings):
                 return i
         return -1
 
@@ -134,7 +144,7 @@ class EntityDialog(QDialog):
         self.kind.setEnabled(new)
         self.alias.setEnabled(not new)
         self.target.setEnabled(not new)
-        (self.name if new else self.target).setFocus()
+        (self.name if new else self.alias).setFocus()
 
     def _target_key(self) -> str | None:
         typed = self.target.currentText().strip()

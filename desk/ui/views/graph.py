@@ -599,6 +599,8 @@ class GraphView(QWidget):
         self.depth.setPrefix("Depth ")
         self.depth.setToolTip("How many hops from the centre: links and shared entities")
         self.depth.setAccessibleName("Graph depth")
+        # Depth counts hops from a centre; the whole-library graph has none.
+        self.depth.setEnabled(center_id is not None)
         self.status = QLabel(self)
         self.status.setObjectName("graphStatus")
         self.side = QLabel(self)
