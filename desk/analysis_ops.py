@@ -117,6 +117,10 @@ def _mentioning(conn: sqlite3.Connection, keys: Iterable[str]) -> set[str]:
 def rescan(lib: Library, conn: sqlite3.Connection, progress: Progress | None = None) -> set[str]:
     """Recompute every passage's mentions with a fresh matcher (inside ``conn``'s transaction).
 
+    Passages whose mentions changed get a new ``updated`` stamp, so the
+    index reconciliation on the next open repairs them if the process dies
+    between this transaction and the index write.
+
     Returns:
         The ids of the passages whose mentions changed.
     """
@@ -149,6 +153,10 @@ def rescan(lib: Library, conn: sqlite3.Connection, progress: Progress | None = N
             new = {(m.entity_key, m.start, m.end) for m in found if m.entity_key in key_to_id}
             if new != old.get(pid, set()):
                 lib.store.replace_mentions(conn, pid, found, key_to_id)
+                # Its entities changed (and with them its exported front
+                # matter); the new stamp also lets a stale index catch up
+                # after a crash before the index was written.
+                lib.store.touch(conn, pid)
                 changed.add(pid)
         done += len(rows)
         if progress:

@@ -371,3 +371,15 @@ def test_remove_overlaps_separates_boxes_and_keeps_the_pinned_one() -> None:
     for i, (x1, y1) in enumerate(pts):
         for x2, y2 in pts[:i]:
             assert abs(x1 - x2) >= 80 or abs(y1 - y2) >= 20
+
+
+def test_a_crash_before_the_index_write_is_repaired_on_open(library: Library) -> None:
+    pid = library.clip(NEW_TEXT, title="Crossing").ids[0]
+    root = library.root
+    # The database commits, the index write never happens (the process "dies").
+    library._sync_index = lambda ids: None  # type: ignore[method-assign]
+    library.add_alias("jamaat-ansarullah", "Jamoati Ansorulloh")
+    assert pid not in ids_of(library, "entity:jamaat-ansarullah")
+    library.close()
+    with Library.open(root) as again:
+        assert pid in ids_of(again, "entity:jamaat-ansarullah")
