@@ -1,0 +1,221 @@
+"""Benchmark the window at scale (plain script; not collected by pytest).
+
+Usage::
+
+    python tests/perf/bench_window.py                     # 100k passages
+    python tests/perf/bench_window.py --n 10000
+    python tests/perf/bench_window.py --library /tmp/desk-100k   # build once, reuse
+
+Builds (or reuses) a library of generated passages through ``Library.create``,
+then, offscreen, measures: window shown (build_window -> first results on
+screen), keystroke-to-results after the last keystroke of a typed query, the
+UI thread's longest stall (a 5 ms heartbeat) while typing and while scrolling
+through the list (which pages more hits in), and the process RSS.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+sys.path.insert(0, str(Path(__file__).resolve().parents[2]))
+
+from desk.core.types import PassageDraft, SourceDraft
+from desk.library import Library
+
+
+def rss_mb() -> float:
+    try:
+        with open("/proc/self/status", encoding="ascii") as fh:
+            for line in fh:
+                if line.startswith("VmRSS:"):
+                    return int(line.split()[1]) / 1024
+    except OSError:
+        pass
+    import resource
+
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+
+
+def build_library(path: Path, n: int) -> None:
+    """Fill a library with ``n`` generated passages (skipped if already there)."""
+    from tests.perf.corpus import generate
+
+    with Library.open(path) as lib:
+        have = lib.stats()["passages"]
+        if have >= n * 0.9:
+            print(f"library: reusing {path} ({have:,} passages)")
+            return
+        t0 = time.perf_counter()
+        # Writing 100k passages one index commit at a time takes hours; write the
+        # database through the facade with index sync held back, then build the
+        # index in one bulk rebuild (several processes), as `desk reindex` would.
+        lib._sync_index = lambda ids: None  # type: ignore[method-assign]
+        batch: dict[str, tuple[SourceDraft, list[PassageDraft]]] = {}
+        count = 0
+
+        def flush() -> None:
+            for src, drafts in batch.values():
+                lib.create(src, drafts, dedupe=False)
+            batch.clear()
+
+        for doc in generate(n):
+            key = doc.source_title
+            if key not in batch:
+                batch[key] = (
+                    SourceDraft(
+                        title=doc.source_title,
+                        publisher=doc.publisher,
+                        url=f"https://{doc.domain}/" if doc.domain else None,
+                        published=doc.published or None,
+                        reliability=doc.reliability or None,
+                        language=doc.language or None,
+                    ),
+                    [],
+                )
+            batch[key][1].append(
+                PassageDraft(
+                    body=doc.body,
+                    title=doc.title,
+                    credibility=doc.credibility,
+                    tags=doc.tags,
+                    language=doc.language or None,
+                )
+            )
+            count += 1
+            if len(batch[key][1]) >= 1000:
+                lib.create(*batch.pop(key), dedupe=False)
+            if count % 2000 == 0:
+                rate = count / (time.perf_counter() - t0)
+                print(f"  built {count:,}/{n:,} ({rate:,.0f}/s)", end="\r", flush=True)
+        flush()
+        t1 = time.perf_counter()
+        print(f"library: wrote {count:,} passages in {t1 - t0:,.0f} s; indexing ...")
+        from desk.core import indexdocs
+
+        store = lib.store
+        total = store.passage_count() + store.passage_count(trashed=True)
+        lib.index.rebuild(
+            indexdocs.iter_docs(store),
+            total=total,
+            generation=store.generation,
+            procs=max(1, min(8, (os.cpu_count() or 2) - 1)),
+        )
+        print(f"library: indexed in {time.perf_counter() - t1:,.0f} s")
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--n", type=int, default=100_000)
+    parser.add_argument("--library", type=Path, default=None)
+    parser.add_argument("--query", default="border secur")
+    args = parser.parse_args()
+    path = args.library or Path(tempfile.mkdtemp(prefix="desk-bench-")) / "lib"
+    build_library(path, args.n)
+
+    from PySide6.QtCore import QElapsedTimer, QEventLoop, QSettings, Qt, QTimer
+    from PySide6.QtTest import QTest
+    from PySide6.QtWidgets import QApplication
+
+    cfg = Path(tempfile.mkdtemp(prefix="desk-bench-cfg-"))
+    QSettings.setPath(QSettings.Format.IniFormat, QSettings.Scope.UserScope, str(cfg))
+    app = QApplication.instance() or QApplication([])
+    from desk.app import build_window
+
+    def spin_until(cond, timeout_s: float = 60.0) -> None:  # type: ignore[no-untyped-def]
+        deadline = time.perf_counter() + timeout_s
+        while not cond():
+            if time.perf_counter() > deadline:
+                raise TimeoutError("condition not met")
+            app.processEvents(QEventLoop.ProcessEventsFlag.AllEvents, 5)
+
+    rss0 = rss_mb()
+    t0 = time.perf_counter()
+    window = build_window(path, persist=False)
+    window.resize(1400, 860)
+    window.show()
+    app.processEvents()
+    t_shown = time.perf_counter() - t0
+    spin_until(lambda: window.notes.model.rowCount() > 0 and not window.notes.is_busy())
+    window.notes.view.viewport().repaint()
+    t_first = time.perf_counter() - t0
+
+    # heartbeat: the longest gap between 5 ms ticks is the worst UI stall
+    gaps: list[float] = []
+    clock = QElapsedTimer()
+    clock.start()
+    last = [clock.nsecsElapsed()]
+
+    def beat() -> None:
+        now = clock.nsecsElapsed()
+        gaps.append((now - last[0]) / 1e6)
+        last[0] = now
+
+    timer = QTimer()
+    timer.setInterval(5)
+    timer.timeout.connect(beat)
+    timer.start()
+
+    def pump(ms: int) -> None:
+        end = time.perf_counter() + ms / 1000
+        while time.perf_counter() < end:
+            app.processEvents(QEventLoop.ProcessEventsFlag.AllEvents, 5)
+
+    # typing: one key every 90 ms, as a brisk typist
+    box = window.notes.search_box
+    box.setFocus()
+    QTest.keyClick(box, Qt.Key.Key_A, Qt.KeyboardModifier.ControlModifier)
+    QTest.keyClick(box, Qt.Key.Key_Delete)
+    spin_until(lambda: not window.notes.is_busy())
+    gaps.clear()
+    last[0] = clock.nsecsElapsed()
+    results_at: list[float] = []
+    window.notes.searched.connect(lambda _r: results_at.append(time.perf_counter()))
+    for ch in args.query:
+        QTest.keyClicks(box, ch)
+        pump(90)
+    t_last_key = time.perf_counter()
+    results_at.clear()
+    spin_until(lambda: bool(results_at) and not window.notes.is_busy())
+    window.notes.view.viewport().repaint()
+    t_results = time.perf_counter() - t_last_key
+    typing_stall = max(gaps) if gaps else 0.0
+    hits = window.notes.result.total if window.notes.result else 0
+
+    # scrolling: page through the list (pages more hits in as it goes)
+    gaps.clear()
+    last[0] = clock.nsecsElapsed()
+    view = window.notes.view
+    view.setFocus()
+    for _ in range(60):
+        QTest.keyClick(view, Qt.Key.Key_PageDown)
+        pump(30)
+    bar = view.verticalScrollBar()
+    for _ in range(5):
+        bar.setValue(bar.maximum())
+        pump(150)
+    scroll_stall = max(gaps) if gaps else 0.0
+    rows = window.notes.model.rowCount()
+    timer.stop()
+    rss = rss_mb()
+    n = window.library.stats()["passages"]
+    window.close()
+
+    print(f"passages:                      {n:,}")
+    print(f"window shown:                  {t_shown * 1000:,.0f} ms")
+    print(f"first results on screen:       {t_first * 1000:,.0f} ms")
+    print(
+        f"results after last keystroke:  {t_results * 1000:,.0f} ms  ('{args.query}', {hits:,} hits)"
+    )
+    print(f"max UI stall while typing:     {typing_stall:,.0f} ms")
+    print(f"max UI stall while scrolling:  {scroll_stall:,.0f} ms  ({rows:,} rows paged in)")
+    print(f"RSS:                           {rss:,.0f} MB (before window {rss0:,.0f} MB)")
+
+
+if __name__ == "__main__":
+    main()
