@@ -60,6 +60,9 @@ class ActionId(enum.Enum):
     SORT_NEWEST = "sort_newest"
     SORT_SOURCE = "sort_source"
     SHOW_ALL = "show_all"
+    TIMELINE = "timeline"
+    LINK_GRAPH = "link_graph"
+    MARK_ENTITY = "mark_entity"
     HELP = "help"
 
 
@@ -131,11 +134,15 @@ REGISTRY: tuple[ActionSpec, ...] = (
     ActionSpec(A.FOCUS_LIST, "Focus notes list", ("Alt+2",), "Move focus to the notes list.", "focus_list", "Go"),
     ActionSpec(A.FOCUS_READER, "Focus reader", ("Alt+3",), "Move focus to the passage text.", "focus_reader", "Go"),
     ActionSpec(A.COMMAND_PALETTE, "Command palette…", ("Ctrl+Shift+P",), "Find and run any command by name.", "command_palette", "Go"),
+    # View
+    ActionSpec(A.TIMELINE, "Timeline", ("Ctrl+Shift+T",), "Show the dates the passages in the list mention, on a timeline.", "open_timeline", "View"),
+    ActionSpec(A.LINK_GRAPH, "Link graph", ("Ctrl+Shift+G",), "Show the links around the open passage (or all) as a graph.", "open_graph", "View"),
+    ActionSpec(A.MARK_ENTITY, "Mark selection as entity…", ("Ctrl+Shift+M",), "Make the text selected in the passage a new entity, or an alias of one.", "mark_entity", "Note", when="passage_writable"),
     # Help
     ActionSpec(A.HELP, "Keyboard shortcuts", ("F1",), "Show every command and its shortcut.", "show_help", "Help"),
 )  # fmt: skip
 
-MENUS = ("File", "Edit", "Note", "Search", "Go", "Help")
+MENUS = ("File", "Edit", "Note", "Search", "Go", "View", "Help")
 BY_ID = {spec.id: spec for spec in REGISTRY}
 
 

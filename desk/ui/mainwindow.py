@@ -166,6 +166,7 @@ class MainWindow(QMainWindow):
             {
                 "writable": writable,
                 "passage": self.reader.passage is not None,
+                "passage_writable": writable and self.reader.passage is not None,
                 "selection": writable and has_row,
                 "undo": writable and bool(undo),
                 "redo": writable and bool(redo),
@@ -589,6 +590,37 @@ class MainWindow(QMainWindow):
         task.finished.connect(finished)
         dlg.canceled.connect(task.cancel)
         return task
+
+    # -- analysis views ----------------------------------------------------------------------
+    def open_timeline(self) -> None:
+        """The timeline of the passages the list shows (query and browse filter)."""
+        from desk.ui.views import open_timeline
+
+        query = self.notes.combined_query() or None
+        self.timeline_window = open_timeline(
+            self, self.library, query, lambda pid: self.open_passage(pid, focus=True)
+        )
+
+    def open_graph(self) -> None:
+        """The link graph around the open passage (every passage when none is open)."""
+        from desk.ui.views import open_graph
+
+        center = self.reader.current_id() or None
+        self.graph_window = open_graph(
+            self, self.library, center, lambda pid: self.open_passage(pid, focus=True)
+        )
+
+    def mark_entity(self) -> None:
+        """Make the selected text of the passage an entity (or an alias of one)."""
+        from desk.ui.views import open_entity_dialog
+
+        text = self.reader.body.textCursor().selectedText().strip()
+        if not text:
+            feedback.show_status("Select a name in the passage text first.")
+            return
+        key = self._guard(open_entity_dialog, self, self.library, text)
+        if key:
+            feedback.show_status(f"“{text}” is now entity {key}")
 
     # -- palette, switcher, help ---------------------------------------------------------
     def command_palette(self) -> None:
