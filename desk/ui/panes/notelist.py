@@ -434,7 +434,7 @@ class NoteListPane(QWidget):
                 if row >= 0:
                     sel.select(self.model.index(row, 0), sel.SelectionFlag.Select)
             if not restored and self.model.rowCount():
-                sel.setCurrentIndex(self.model.index(0, 0), sel.SelectionFlag.NoUpdate)
+                sel.setCurrentIndex(self.model.index(0, 0), sel.SelectionFlag.ClearAndSelect)
                 self.view.scrollToTop()
             self._on_view_current_changed(self.view.currentIndex(), QModelIndex())
         self._keep, self._keep_current = [], ""

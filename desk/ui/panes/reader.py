@@ -411,12 +411,26 @@ class ReaderPane(QWidget):
             pos = bar.value() if (keep_scroll and same) else 0
             self.body.set_body_html(self.body_html())
             bar.setValue(pos)
+            if not same:
+                self._fit_body()
             self._show_tags(p)
             self._show_entities(p)
             self._show_annotation(p)
             self._show_links(p)
         finally:
             self._loading = False
+
+    def _fit_body(self) -> None:
+        """Give a short passage only the room it needs; the details get the rest."""
+        sizes = self.split.sizes()
+        total = sum(sizes)
+        if total <= 0:
+            return
+        doc = self.body.document()
+        doc.setTextWidth(self.body.viewport().width())
+        want = int(doc.size().height()) + 24
+        body = max(140, min(want, int(total * 0.62)))
+        self.split.setSizes([body, total - body])
 
     def _citation_html(self, p: Passage) -> str:
         esc = html.escape
