@@ -438,25 +438,6 @@ def test_cancel_keeps_whole_batches_and_progress_is_reported(
     assert stopped.cancelled and stopped.written == []
 
 
-@pytest.mark.parametrize("seeded", [False, True])
-def test_large_import_indexes_once_at_the_end(
-    seeded: bool, library: Library, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
-) -> None:
-    vault = tmp_path / "vault"
-    vault.mkdir()
-    for n in range(6):
-        (vault / f"n{n}.md").write_text(f"Quokka note {n}. [[n{(n + 1) % 6}]]\n", encoding="utf-8")
-    if seeded:  # more passages than the import: upsert, not rebuild
-        library.create(None, [PassageDraft(body=f"other {n}") for n in range(10)])
-    monkeypatch.setattr(interchange_ops, "DEFER_INDEX_AT", 3)
-    monkeypatch.setattr(interchange_ops, "IMPORT_BATCH", 2)
-    res = library.import_markdown(vault)
-    assert len(res.ids) == 6 and res.links == 6
-    assert sorted(h.id for h in library.search("quokka", limit=None).hits) == sorted(res.ids)
-    assert library.index.generation == library.store.generation
-    assert library.check(repair=False).ok
-
-
 def test_import_undo_trashes_the_imported_notes(library: Library) -> None:
     res = library.import_markdown(FIXTURES / "obsidian_vault")
     assert library.undo_status()[0] == "import 4 Markdown notes"
