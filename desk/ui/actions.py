@@ -31,6 +31,8 @@ class ActionId(enum.Enum):
     IMPORT_FILES = "import_files"
     EXPORT_SELECTION = "export_selection"
     EXPORT_LIBRARY = "export_library"
+    IMPORT_MARKDOWN = "import_markdown"
+    COPY_MARKDOWN = "copy_markdown"
     REINDEX = "reindex"
     QUIT = "quit"
     UNDO = "undo"
@@ -99,8 +101,9 @@ REGISTRY: tuple[ActionSpec, ...] = (
     ActionSpec(A.CLIP_CLIPBOARD, "Clip from clipboard…", ("Ctrl+Shift+V",), "Clip the text or HTML on the clipboard as a new passage.", "clip_clipboard", "File", when="writable"),
     ActionSpec(A.NEW_NOTE, "New note", ("Ctrl+N",), "Create an empty note of your own and edit its title.", "new_note", "File", when="writable"),
     ActionSpec(A.IMPORT_FILES, "Import files…", ("Ctrl+I",), "Import .txt, .md and .html files, optionally split into passages by paragraph.", "import_files", "File", when="writable"),
-    ActionSpec(A.EXPORT_SELECTION, "Export selection as Markdown…", ("Ctrl+E",), "Write the selected passages as Markdown notes into a folder.", "export_selection", "File", when="export"),
+    ActionSpec(A.EXPORT_SELECTION, "Export selection as Markdown…", ("Ctrl+E",), "Write the selected passages as Markdown notes into a folder.", "export_selection", "File", when="has_selection"),
     ActionSpec(A.EXPORT_LIBRARY, "Export library as Markdown…", ("Ctrl+Shift+E",), "Write the whole library as a Markdown vault into a folder.", "export_library", "File", when="export"),
+    ActionSpec(A.IMPORT_MARKDOWN, "Import Markdown folder…", (), "Import a Desk export, an Obsidian vault or a Joplin export.", "import_markdown", "File", when="writable"),
     ActionSpec(A.REINDEX, "Rebuild search index", (), "Rebuild the full-text index from the database (in the background).", "reindex", "File", when="writable"),
     ActionSpec(A.QUIT, "Quit", (QKeySequence.StandardKey.Quit,), "Close Desk; everything is already saved.", "close", "File"),
     # Edit
@@ -108,6 +111,7 @@ REGISTRY: tuple[ActionSpec, ...] = (
     ActionSpec(A.REDO, "Redo", ("Ctrl+Shift+Z",), "Redo the change you undid.", "redo", "Edit", when="redo"),
     ActionSpec(A.TRASH, "Move to trash", ("Del",), "Move the selected passages to the trash (undoable).", "trash_selection", "Edit", scope="list", when="selection"),
     ActionSpec(A.RESTORE, "Restore from trash", ("Shift+Del",), "Take the selected passages out of the trash.", "restore_selection", "Edit", scope="list", when="selection"),
+    ActionSpec(A.COPY_MARKDOWN, "Copy as Markdown", ("Ctrl+Shift+C",), "Copy the selected passages as Markdown quotes with citations.", "copy_markdown", "Edit", when="has_selection"),
     # Note
     ActionSpec(A.EDIT_TITLE, "Edit title", ("F2",), "Edit the title of the passage in the reader.", "edit_title", "Note", when="passage"),
     ActionSpec(A.TAG, "Tags…", ("T",), "Focus the tag editor of the open passage.", "focus_tags", "Note", scope="reader", when="passage"),

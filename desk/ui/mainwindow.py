@@ -11,7 +11,7 @@ import logging
 from pathlib import Path
 from typing import Any
 
-from PySide6.QtCore import QByteArray, Qt, QUrl
+from PySide6.QtCore import QByteArray, Qt
 from PySide6.QtGui import QCloseEvent, QDragEnterEvent, QDropEvent, QGuiApplication, QIcon
 from PySide6.QtWidgets import (
     QApplication,
@@ -45,6 +45,11 @@ def ask_text(parent: QWidget, title: str, label: str, text: str = "") -> str | N
     """A one-line question (tests replace it)."""
     value, ok = QInputDialog.getText(parent, title, label, text=text)
     return value if ok else None
+
+
+def ask_folder(parent: QWidget, title: str) -> str | None:
+    """A folder picker (tests replace it)."""
+    return QFileDialog.getExistingDirectory(parent, title) or None
 
 
 def app_icon() -> QIcon:
@@ -153,8 +158,12 @@ class MainWindow(QMainWindow):
 
     # -- registry glue ------------------------------------------------------------
     def _available(self, spec: ActionSpec) -> bool:
-        if spec.when == "export":
+        if spec.id in (ActionId.EXPORT_SELECTION, ActionId.EXPORT_LIBRARY):
             return hasattr(self.library, "export_markdown")
+        if spec.id is ActionId.IMPORT_MARKDOWN:
+            return hasattr(self.library, "import_markdown")
+        if spec.id is ActionId.COPY_MARKDOWN:
+            return hasattr(self.library, "markdown_for_clipboard")
         return True
 
     def update_actions(self) -> None:
@@ -171,6 +180,7 @@ class MainWindow(QMainWindow):
                 "undo": writable and bool(undo),
                 "redo": writable and bool(redo),
                 "export": True,
+                "has_selection": has_row,
             }
         )
         self.actions_[ActionId.UNDO].setText(f"Undo {undo}" if undo else "Undo")
@@ -540,25 +550,57 @@ class MainWindow(QMainWindow):
         self._export(None)
 
     def _export(self, ids: list[str] | None) -> None:
-        folder = QFileDialog.getExistingDirectory(self, "Export as Markdown into…")
+        if ids is not None and not ids:
+            feedback.show_status("Select passages to export first.")
+            return
+        folder = ask_folder(self, "Export as Markdown into…")
         if not folder:
             return
         lib = self.library
 
         def work(task: Task) -> Any:
-            return lib.export_markdown(  # type: ignore[attr-defined]
+            return lib.export_markdown(
                 Path(folder), ids=ids, progress=task.report, cancel=task.cancelled
             )
 
-        def done(_res: Any) -> None:
-            feedback.show_status(f"Exported to {folder}")
-            QGuiApplication.clipboard()  # keep the event loop honest
-            if folder:
-                from desk.ui.panes.reader import open_url
-
-                open_url(QUrl.fromLocalFile(folder))
+        def done(report: Any) -> None:
+            parts = [f"Exported {report.total} files to {folder}"]
+            if getattr(report, "conflicts", None):
+                parts.append(f"{len(report.conflicts)} files left alone (not Desk's)")
+            if getattr(report, "cancelled", False):
+                parts.append("cancelled")
+            parts += list(getattr(report, "warnings", []))[:2]
+            feedback.show_status(" · ".join(parts), 10000)
 
         self.run_long("Exporting Markdown…", work, done, total=0)
+
+    def import_markdown(self) -> None:
+        """Import a Markdown folder (Desk export, Obsidian vault, Joplin export)."""
+        folder = ask_folder(self, "Import a Markdown folder")
+        if not folder:
+            return
+        lib = self.library
+
+        def work(task: Task) -> Any:
+            return lib.import_markdown(Path(folder), progress=task.report, cancel=task.cancelled)
+
+        def done(report: Any) -> None:
+            n = len(getattr(report, "ids", []) or [])
+            feedback.show_status(f"Imported {n} notes from {folder}", 10000)
+
+        self.run_long("Importing Markdown…", work, done, total=0)
+
+    def copy_markdown(self) -> None:
+        """Copy the selected passages as Markdown quotes with citations."""
+        ids = self.notes.selected_ids()
+        if not ids:
+            return
+        text = self._guard(self.library.markdown_for_clipboard, ids)
+        if text:
+            QGuiApplication.clipboard().setText(text)
+            feedback.show_status(
+                f"Copied {len(ids)} passage{'s' if len(ids) != 1 else ''} as Markdown"
+            )
 
     def run_long(self, label: str, work: Any, done: Any, *, total: int) -> Task:
         """A cancellable background job with a progress dialog."""

@@ -155,3 +155,27 @@ def test_views_open_from_the_registry(qtbot, window) -> None:  # type: ignore[no
     qtbot.keyClick(window.notes.view, Qt.Key.Key_T, CTRL | SHIFT)
     qtbot.waitUntil(lambda: window.timeline_window.isVisible())
     window.timeline_window.close()
+
+
+def test_ctrl_e_exports_the_selection_as_markdown(
+    qtbot, window, monkeypatch, tmp_path: Path
+) -> None:  # type: ignore[no-untyped-def]
+    from desk.ui import mainwindow
+
+    dest = tmp_path / "vault"
+    monkeypatch.setattr(mainwindow, "ask_folder", lambda *a: str(dest))
+    window.notes.set_query("Shaymak")
+    wait_idle(qtbot, window)
+    window.focus_list()
+    qtbot.keyClick(window.notes.view, Qt.Key.Key_E, CTRL)
+    qtbot.waitUntil(lambda: "Exported" in window.statusBar().currentMessage(), timeout=20000)
+    notes = [p for p in dest.rglob("*.md") if "Shaymak" in p.read_text(encoding="utf-8")]
+    assert notes
+
+
+def test_copy_as_markdown(qtbot, window) -> None:  # type: ignore[no-untyped-def]
+    window.notes.set_query("Shaymak")
+    wait_idle(qtbot, window)
+    window.focus_list()
+    qtbot.keyClick(window.notes.view, Qt.Key.Key_C, CTRL | SHIFT)
+    assert "Shaymak" in QGuiApplication.clipboard().text()
