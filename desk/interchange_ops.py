@@ -429,6 +429,7 @@ class _Importer:
         kind = draft.kind
         if not own and not draft.body.strip():
             kind = "note"
+        sources_before = len(self.report.source_ids)
         conn.execute("SAVEPOINT desk_note")
         try:
             source_id = None
@@ -468,6 +469,10 @@ class _Importer:
         except sqlite3.IntegrityError as exc:
             conn.execute("ROLLBACK TO desk_note")
             conn.execute("RELEASE desk_note")
+            # A source created for this note was rolled back with it.
+            gone = set(self.report.source_ids[sources_before:])
+            del self.report.source_ids[sources_before:]
+            self.source_cache = {k: v for k, v in self.source_cache.items() if v not in gone}
             self.report.skipped.append((note.path, f"refused by the database ({exc})"))
             return
         conn.execute("RELEASE desk_note")

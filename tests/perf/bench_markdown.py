@@ -108,6 +108,7 @@ def main() -> None:
         "--no-index", action="store_true", help="build the source library without a search index"
     )
     ap.add_argument("--reuse", action="store_true", help="reuse the library built in --dir")
+    ap.add_argument("--export-only", action="store_true", help="time the export only")
     args = ap.parse_args()
     n = 100_000 if args.full else args.n
     work = Path(args.dir or tempfile.mkdtemp(prefix="desk-bench-md-"))
@@ -137,7 +138,7 @@ def main() -> None:
             for old in work.glob("import*"):
                 shutil.rmtree(old)
         import_times = []
-        for run in range(args.runs):
+        for run in range(0 if args.export_only else args.runs):
             target = work / f"import{run}"
             with Library.open(target) as lib:
                 t = time.perf_counter()
@@ -151,8 +152,9 @@ def main() -> None:
             shutil.rmtree(target)
         t, rate = median_rate(export_times, live)
         print(f"export: {live} notes, median {t:.2f}s, {rate:,.0f} notes/s")
-        t, rate = median_rate(import_times, live)
-        print(f"import: {live} notes, median {t:.2f}s, {rate:,.0f} notes/s")
+        if import_times:
+            t, rate = median_rate(import_times, live)
+            print(f"import: {live} notes, median {t:.2f}s, {rate:,.0f} notes/s")
     finally:
         if args.dir is None:
             shutil.rmtree(work, ignore_errors=True)

@@ -438,6 +438,37 @@ def test_cancel_keeps_whole_batches_and_progress_is_reported(
     assert stopped.cancelled and stopped.written == []
 
 
+def test_a_note_the_database_refuses_is_skipped_alone(
+    library: Library, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import sqlite3
+
+    vault = tmp_path / "vault"
+    vault.mkdir()
+    for name in ("a", "b"):
+        (vault / f"{name}.md").write_text(
+            f"---\nurl: https://example.com/story\nreliability: B\n---\nText {name}.\n",
+            encoding="utf-8",
+        )
+    real = library.store.add_tags
+    calls = {"n": 0}
+
+    def refuse_first(conn: Any, pid: str, paths: Any) -> list[str]:
+        calls["n"] += 1
+        if calls["n"] == 1:
+            raise sqlite3.IntegrityError("CHECK constraint failed")
+        return real(conn, pid, paths)
+
+    monkeypatch.setattr(library.store, "add_tags", refuse_first)
+    res = library.import_markdown(vault)
+    assert res.skipped == [("a.md", "refused by the database (CHECK constraint failed)")]
+    assert len(res.ids) == 1 and len(res.source_ids) == 1
+    p = library.get(res.ids[0])
+    assert p.body == "Text b." and p.source is not None and p.source.id == res.source_ids[0]
+    assert p.grade == "B?"
+    assert library.stats()["sources"] == 1 and library.stats()["passages"] == 1
+
+
 def test_import_undo_trashes_the_imported_notes(library: Library) -> None:
     res = library.import_markdown(FIXTURES / "obsidian_vault")
     assert library.undo_status()[0] == "import 4 Markdown notes"
