@@ -298,3 +298,33 @@ def test_quick_switcher_jumps_by_title(qtbot, window) -> None:  # type: ignore[n
     qtbot.waitUntil(lambda: sw.list.count() > 0 and "Shaymak" in sw.list.item(0).text())
     key(qtbot, Qt.Key.Key_Return)
     qtbot.waitUntil(lambda: "Shaymak" in window.reader.title_view.text())
+
+
+def test_j_k_move_and_alt_digits_focus_panes(qtbot, window) -> None:  # type: ignore[no-untyped-def]
+    key(qtbot, Qt.Key.Key_2, ALT)
+    assert focused() is window.notes.view
+    first = window.notes.current_id()
+    key(qtbot, Qt.Key.Key_J)
+    second = window.notes.current_id()
+    assert second and second != first
+    qtbot.waitUntil(lambda: window.reader.current_id() == second)
+    key(qtbot, Qt.Key.Key_K)
+    assert window.notes.current_id() == first
+    key(qtbot, Qt.Key.Key_3, ALT)
+    assert focused() is window.reader.body
+    key(qtbot, Qt.Key.Key_J)  # J works from the passage text too
+    assert window.notes.current_id() == second
+    key(qtbot, Qt.Key.Key_1, ALT)
+    assert focused() is window.browse
+
+
+def test_edit_menu_shows_the_undo_label(qtbot, window) -> None:  # type: ignore[no-untyped-def]
+    from desk.ui.actions import ActionId
+
+    undo = window.actions_[ActionId.UNDO]
+    assert not undo.isEnabled()
+    pid = window.notes.current_id()
+    window.library.trash([pid])
+    qtbot.waitUntil(lambda: undo.isEnabled())
+    assert undo.text() == "Undo trash 1 passage"
+    assert undo in window.menus["Edit"].actions()
