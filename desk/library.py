@@ -17,6 +17,7 @@ import logging
 import os
 import sqlite3
 import threading
+import unicodedata
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field, replace
 from pathlib import Path
@@ -93,9 +94,14 @@ class CheckReport:
         }
 
 
+def _nfc(text: str) -> str:
+    """What the analyst typed, in the one Unicode form we store (NFC)."""
+    return unicodedata.normalize("NFC", text)
+
+
 def _tag_path(raw: str) -> str:
     """Normalise a tag as typed: ``#Actor / China`` -> ``Actor/China``."""
-    path = "/".join(part.strip() for part in raw.strip().lstrip("#").split("/"))
+    path = "/".join(part.strip() for part in _nfc(raw).strip().lstrip("#").split("/"))
     path = "/".join(p for p in path.split("/") if p)
     if not path:
         raise UserError(f"{raw!r} is not a tag: a tag needs at least one letter.")
@@ -349,6 +355,9 @@ class Library:
             problems = self.store.integrity_check()
             status = self._index.status if self._index is not None else "missing"
             report = CheckReport(integrity=problems, index_status=status)
+            if problems:
+                # A damaged database cannot be compared with anything; restore a backup.
+                return report
             in_db = self.store.passage_stamps()
             if status == "ok":
                 try:
@@ -502,7 +511,8 @@ class Library:
                         result.skipped += 1
                         continue
                     pid = d.id or new_passage_id()
-                    title = (d.title or "").strip() or _title_from(d.body)
+                    d = replace(d, body=_nfc(d.body))
+                    title = _nfc((d.title or "").strip()) or _title_from(d.body)
                     self.store.insert_passage(conn, pid, d, source_id, title)
                     self.store.add_tags(conn, pid, [*tag_paths, *(_tag_path(t) for t in d.tags)])
                     self._analyse(conn, pid, d.body, published)
@@ -638,9 +648,9 @@ class Library:
             if title is not None:
                 if not title.strip():
                     raise UserError("A title cannot be empty.")
-                fields["title"] = title.strip()
+                fields["title"] = _nfc(title.strip())
             if body is not None:
-                fields["body"] = body
+                fields["body"] = body = _nfc(body)
             if credibility != "keep":
                 from desk.core.analysis.grading import parse_credibility
 
@@ -719,6 +729,7 @@ class Library:
             pid = self.store.resolve_id(ref)
             if not text.strip():
                 raise UserError("An annotation cannot be empty.")
+            text = _nfc(text)
             with self.store.transaction() as conn:
                 aid = self.store.add_annotation(conn, pid, text, start, end)
                 self.store.touch(conn, pid)
@@ -740,6 +751,7 @@ class Library:
             old = self.store.annotation(aid)
             if not text.strip():
                 return self.delete_annotation(aid, initiator=initiator)
+            text = _nfc(text)
             if text == old.body:
                 return Changes()
             with self.store.transaction() as conn:

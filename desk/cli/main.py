@@ -8,6 +8,7 @@ prints one line too and writes the traceback to the log file it names.
 from __future__ import annotations
 
 import logging
+import sqlite3
 import sys
 import tempfile
 import traceback
@@ -38,6 +39,13 @@ class DeskGroup(click.Group):
             raise click.ClickException(exc.message) from None
         except (click.ClickException, click.exceptions.Exit, click.Abort, SystemExit):
             raise
+        except sqlite3.DatabaseError as exc:
+            from desk.core.backup import damaged_message
+
+            raise click.ClickException(
+                damaged_message(library_path(ctx), None, str(exc))
+                + "; `desk check` reports what is wrong."
+            ) from None
         except KeyboardInterrupt:
             raise click.ClickException("Interrupted; the last completed change is saved.") from None
         except Exception as exc:

@@ -515,11 +515,6 @@ def test_t17_t21_t22_hostile_titles_export_inside_the_root_and_come_back(tmp_pat
         assert back[pid] == titles[pid], titles[pid]
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="desk/library.py create()/update(): a title given by the user is stripped but "
-    "not NFC-normalised (bodies are), so 'e\u0301' stays decomposed",
-)
 def test_t17_titles_are_stored_in_nfc(library: Library) -> None:
     """T17: text is stored in NFC, titles included."""
     import unicodedata
@@ -735,12 +730,6 @@ def test_t11_damage_found_while_opening_sets_the_file_aside(tmp_path: Path) -> N
         assert any("damaged one was kept" in n for n in lib.notices)
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="desk/core/store/__init__.py Store.integrity_check: PRAGMA integrity_check on a "
-    "damaged page raises sqlite3.DatabaseError instead of returning the problem, so "
-    "Library.check() / `desk check` crash ('Desk hit a bug') instead of reporting it",
-)
 def test_t11_check_reports_damage_instead_of_raising(tmp_path: Path) -> None:
     path = tmp_path / "lib"
     with Library.open(path) as lib:

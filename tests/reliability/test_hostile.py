@@ -66,11 +66,6 @@ def test_t16_non_utf8_files_import_correctly(
     assert lib.check(repair=False).ok
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="bug in desk/core/clipping/decode.py decode_bytes: UTF-8 cut mid-character "
-    "falls through to legacy-encoding detection and is imported as cp1251 mojibake",
-)
 def test_t16_truncated_utf8_keeps_the_text_it_has(lib: Library, tmp_path: Path) -> None:
     """T16: a UTF-8 file cut mid-character keeps its text (a replacement mark at most)."""
     text = "Душанбе и граница Таджикистана. " * 20

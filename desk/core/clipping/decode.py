@@ -200,10 +200,14 @@ def decode_bytes(data: bytes, name: str = "input") -> str:
     if text is None:
         try:
             text = data.decode("utf-8")
-        except UnicodeDecodeError:
+        except UnicodeDecodeError as exc:
+            if exc.reason == "unexpected end of data" and exc.start >= len(data) - 3:
+                # A UTF-8 file cut mid-character: keep all it has, mark the cut.
+                text = data[: exc.start].decode("utf-8") + "\ufffd"
+        if text is None:
             raw_controls = sum(1 for b in data[:65536] if b < 0x20 and b not in b"\t\n\r\f\x1b")
             if raw_controls / max(len(data[:65536]), 1) > 0.05:
-                raise _binary(name) from None
+                raise _binary(name)
             text = _detect(data, name)
 
     if _control_ratio(text[:65536]) > 0.05:

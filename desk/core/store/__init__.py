@@ -87,6 +87,15 @@ class Store:
             # Touch the file so a non-database fails here, not later.
             schema.user_version(conn)
             conn.execute("SELECT count(*) FROM sqlite_master").fetchone()
+        except sqlite3.OperationalError as exc:
+            with contextlib.suppress(Exception):
+                conn.close()
+            if "locked" in str(exc).lower() or "busy" in str(exc).lower():
+                raise UserError(
+                    f"The library database {path} is locked by another program; "
+                    "try again when it is done."
+                ) from exc
+            raise _environment_error(exc) from exc
         except sqlite3.DatabaseError as exc:
             with contextlib.suppress(Exception):
                 conn.close()
@@ -154,9 +163,17 @@ class Store:
         )
 
     def integrity_check(self) -> list[str]:
-        rows = self.conn.execute("PRAGMA integrity_check").fetchall()
-        problems = [r[0] for r in rows if r[0] != "ok"]
-        fk = self.conn.execute("PRAGMA foreign_key_check").fetchall()
+        """SQLite's integrity and foreign-key checks; the problems found (empty if none).
+
+        A database too damaged for the check itself to run reports that as a problem
+        rather than raising.
+        """
+        try:
+            rows = self.conn.execute("PRAGMA integrity_check").fetchall()
+            problems = [r[0] for r in rows if r[0] != "ok"]
+            fk = self.conn.execute("PRAGMA foreign_key_check").fetchall()
+        except sqlite3.DatabaseError as exc:
+            return [f"the integrity check could not run: {exc}"]
         problems += [f"foreign key: {tuple(r)}" for r in fk]
         return problems
 
@@ -774,8 +791,11 @@ def _environment_error(exc: sqlite3.OperationalError) -> UserError:
         return UserError("The library is busy in another Desk process; try again in a moment.")
     if "full" in text:
         return UserError("The disk is full; the last change was not saved and nothing was lost.")
+    if "disk i/o" in text:
+        return UserError(
+            "The disk refused the write (full, over a size limit, or failing); the last "
+            "change was not saved and everything before it is intact."
+        )
     if "readonly" in text or "read-only" in text:
         return ReadOnlyLibrary("The library folder is read-only; nothing was changed.")
-    if "disk i/o" in text:
-        return UserError(f"The disk reported an error ({exc}); the last change was not saved.")
     return UserError(f"The database refused the change: {exc}")
