@@ -149,8 +149,8 @@ class MainWindow(QMainWindow):
         self.setTabOrder(self.notes.view, self.reader.body)
 
         self.restore_state()
-        self.browse.reload(background=False)
-        self.reader.set_tag_paths([t for t, _, _ in library.tags()])
+        self.browse.loaded.connect(self.reader.set_tag_paths)
+        self.browse.reload()
         self.notes.search_now()
         for notice in library.notices:
             feedback.show_status(notice, 10000)
@@ -266,8 +266,6 @@ class MainWindow(QMainWindow):
         )
         if structural:
             self.browse.reload()
-            if changes.tags or changes.everything:
-                self.reader.set_tag_paths([t for t, _, _ in self.library.tags()])
         if not changes.saved_searches or changes.passages or changes.everything:
             self.notes.refresh()
         pid = self.reader.current_id()

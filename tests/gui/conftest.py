@@ -19,7 +19,9 @@ def _temp_qsettings(tmp_path: Path, qapp):  # type: ignore[no-untyped-def]
 
 def wait_idle(qtbot, window) -> None:  # type: ignore[no-untyped-def]
     """Until the last search has been shown."""
-    qtbot.waitUntil(lambda: not window.notes.is_busy(), timeout=10000)
+    qtbot.waitUntil(
+        lambda: not window.notes.is_busy() and not window.browse.is_busy(), timeout=10000
+    )
 
 
 def open_window(qtbot, path: Path, *, size: tuple[int, int] | None = (1200, 800)):  # type: ignore[no-untyped-def]

@@ -107,7 +107,7 @@ def test_import_files_in_the_background(qtbot, window, monkeypatch, tmp_path: Pa
     before = window.library.stats()["passages"]
     window.import_files([a, b, tmp_path / "ignored.pdf"])
     qtbot.waitUntil(lambda: window.library.stats()["passages"] >= before + 3, timeout=20000)
-    qtbot.waitUntil(lambda: "Imported" in window.statusBar().currentMessage(), timeout=20000)
+    qtbot.waitUntil(lambda: "Imported 3" in window.statusBar().currentMessage(), timeout=20000)
     assert len(window.library.search("zorkul").hits) >= 3
 
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import logging
 from typing import Any
 
 from PySide6.QtCore import QModelIndex, QPersistentModelIndex, Signal
@@ -21,6 +22,7 @@ from desk.ui.tasks import run_in_background
 from desk.ui.widgets import badge_icon
 
 Index = QModelIndex | QPersistentModelIndex
+log = logging.getLogger(__name__)
 
 
 class BrowsePane(QTreeView):
@@ -28,9 +30,11 @@ class BrowsePane(QTreeView):
 
     Signals:
         picked(object): the :class:`Pick` of the chosen entry.
+        loaded(list): the tree was rebuilt; every tag path (for completion).
     """
 
     picked = Signal(object)
+    loaded = Signal(list)
 
     def __init__(
         self, library: Library, parent: QWidget | None = None, *, recent_days: int = 14
@@ -61,6 +65,7 @@ class BrowsePane(QTreeView):
         }
         self._current_key = "lib:all"
         self._seq = 0
+        self._pending = 0
         self.selectionModel().currentChanged.connect(self._on_current_changed)
         self.expanded.connect(lambda i: self._expanded.add(str(i.data(KEY_ROLE))))
         self.collapsed.connect(lambda i: self._expanded.discard(str(i.data(KEY_ROLE))))
@@ -71,6 +76,8 @@ class BrowsePane(QTreeView):
         days = self.recent_days
         self._seq += 1
         seq = self._seq
+
+        self._pending += 1
 
         def work() -> Any:
             return build_tree(
@@ -83,13 +90,21 @@ class BrowsePane(QTreeView):
             )
 
         def done(root: Any) -> None:
+            self._pending -= 1
             if seq == self._seq:
                 self._install(root)
 
+        def failed(exc: BaseException) -> None:
+            self._pending -= 1
+            log.warning("browse pane not refreshed: %s", exc)
+
         if background:
-            run_in_background(work, done)
+            run_in_background(work, done, failed)
         else:
-            self._install(work())
+            done(work())
+
+    def is_busy(self) -> bool:
+        return self._pending > 0
 
     def _install(self, root: Any) -> None:
         self._decorate(root)
@@ -108,6 +123,16 @@ class BrowsePane(QTreeView):
                 self.setCurrentIndex(idx)
         finally:
             self.selectionModel().blockSignals(False)
+        tags: list[str] = []
+
+        def collect(node: Any) -> None:
+            for child in node.children:
+                if child.key.startswith("tag:") and child.count is not None:
+                    tags.append(child.key[4:])
+                collect(child)
+
+        collect(root)
+        self.loaded.emit(tags)
 
     def _decorate(self, root: Any) -> None:
         font = self.font()

@@ -392,11 +392,14 @@ class NoteListPane(QWidget):
         self._seq += 1
         seq = self._seq
         self._run(
-            seq, limit=max(self.page_size, self.model.rowCount() if keep else 0), append=False
+            seq,
+            limit=max(self.page_size, self.model.rowCount() if keep else 0),
+            append=False,
+            quiet=keep,
         )
 
     # -- searching ----------------------------------------------------------
-    def _run(self, seq: int, *, limit: int, append: bool) -> None:
+    def _run(self, seq: int, *, limit: int, append: bool, quiet: bool = False) -> None:
         query = self.query
         restrict: QueryFilter | None = self.pick.restrict
         sort = self.sort
@@ -410,7 +413,7 @@ class NoteListPane(QWidget):
             self._pending -= 1
             if seq != self._seq:
                 return  # a newer search superseded this one
-            self._show(result, append=append)
+            self._show(result, append=append, quiet=quiet)
 
         def failed(exc: BaseException) -> None:
             self._pending -= 1
@@ -419,7 +422,7 @@ class NoteListPane(QWidget):
 
         run_in_background(work, done, failed)
 
-    def _show(self, result: SearchResult, *, append: bool) -> None:
+    def _show(self, result: SearchResult, *, append: bool, quiet: bool = False) -> None:
         self.result = result
         if append:
             self.model.extend(result.hits, result.total)
@@ -439,7 +442,9 @@ class NoteListPane(QWidget):
             self._on_view_current_changed(self.view.currentIndex(), QModelIndex())
         self._keep, self._keep_current = [], ""
         self.count_label.setText(self._count_text(result))
-        self.status.emit(self._status_text(result))
+        if not quiet or result.notices:
+            # a refresh after a change keeps the change's own message in view
+            self.status.emit(self._status_text(result))
         self.searched.emit(result)
 
     def _count_text(self, result: SearchResult) -> str:
