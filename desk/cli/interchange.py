@@ -6,6 +6,7 @@ progress goes to stderr so stdout stays the report (or its JSON).
 
 from __future__ import annotations
 
+import signal
 import sys
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
@@ -41,6 +42,25 @@ def _progress_bar(label: str) -> Iterator[Callable[[int, int], None]]:
             state["bar"].__exit__(None, None, None)
 
 
+@contextmanager
+def _interruptible() -> Iterator[Callable[[], bool]]:
+    """A ``cancel()`` that turns Ctrl-C into a clean stop between files."""
+    state = {"stop": False}
+
+    def on_sigint(_signum: int, _frame: Any) -> None:
+        state["stop"] = True
+
+    try:
+        old = signal.signal(signal.SIGINT, on_sigint)
+    except ValueError:  # not the main thread: leave Ctrl-C alone
+        yield lambda: False
+        return
+    try:
+        yield lambda: state["stop"]
+    finally:
+        signal.signal(signal.SIGINT, old)
+
+
 @click.command("export")
 @click.argument("dest", type=click.Path(path_type=Path))
 @click.option("--query", "-q", help="Export only the passages this search finds.")
@@ -59,8 +79,12 @@ def export_cmd(ctx: click.Context, dest: Path, query: str | None, as_json: bool)
 
     interchange_ops.check_export_folder(dest)
     readonly = (library_path(ctx) / "desk.sqlite").exists()
-    with open_library(ctx, readonly=readonly) as lib, _progress_bar("Exporting") as progress:
-        report = lib.export_markdown(dest, query=query, progress=progress)
+    with (
+        open_library(ctx, readonly=readonly) as lib,
+        _progress_bar("Exporting") as progress,
+        _interruptible() as cancel,
+    ):
+        report = lib.export_markdown(dest, query=query, progress=progress, cancel=cancel)
     for warning in report.warnings:
         click.echo(f"warning: {warning}", err=True)
     for path in report.conflicts:
@@ -69,7 +93,13 @@ def export_cmd(ctx: click.Context, dest: Path, query: str | None, as_json: bool)
         click.echo(f"refused (would leave the folder): {path}", err=True)
     if as_json:
         fmt.emit_json(interchange_ops.export_json(report))
-        return
+    else:
+        _export_summary(report, dest)
+    if report.cancelled:
+        raise UserError("The export was interrupted; the files listed were written.")
+
+
+def _export_summary(report: Any, dest: Path) -> None:
     notes = sum(1 for p in [*report.written, *report.unchanged] if p.startswith("notes/"))
     click.echo(
         f"Exported {notes} note{'s' if notes != 1 else ''} to {dest}: "
@@ -95,13 +125,23 @@ def import_markdown_cmd(ctx: click.Context, src: Path, as_json: bool) -> None:
     from desk.cli.main import open_library
 
     interchange_ops.check_import_folder(src)
-    with open_library(ctx) as lib, _progress_bar("Importing") as progress:
-        report = lib.import_markdown(src, progress=progress)
+    with (
+        open_library(ctx) as lib,
+        _progress_bar("Importing") as progress,
+        _interruptible() as cancel,
+    ):
+        report = lib.import_markdown(src, progress=progress, cancel=cancel)
     for line in report.notices:
         click.echo(line, err=True)
     if as_json:
         fmt.emit_json(report.to_json())
-        return
+    else:
+        _import_summary(report)
+    if report.cancelled:
+        raise UserError("The import was interrupted; the notes counted above were kept.")
+
+
+def _import_summary(report: Any) -> None:
     n = len(report.ids)
     links = report.links
     click.echo(
@@ -111,8 +151,6 @@ def import_markdown_cmd(ctx: click.Context, src: Path, as_json: bool) -> None:
         + (f", {len(report.skipped)} skipped" if report.skipped else "")
         + "."
     )
-    if report.cancelled:
-        raise UserError("The import was interrupted; the notes above were kept.")
 
 
 def register(cli: click.Group) -> None:

@@ -200,3 +200,37 @@ def test_progress_goes_to_stderr(desk, tmp_path: Path) -> None:
     json.loads(r.out)
     assert "Importing" in r.err
     assert _files(tmp_path / "v")
+
+
+def test_ctrl_c_stops_an_import_between_notes(desk, tmp_path: Path) -> None:
+    import signal
+    import subprocess
+    import time
+
+    from tests.cli.conftest import _desk_command
+
+    vault = tmp_path / "vault"
+    vault.mkdir()
+    for n in range(1200):
+        (vault / f"n{n:04d}.md").write_text(f"Note number {n}.\n", encoding="utf-8")
+    lib = tmp_path / "lib"
+    env = {**os.environ, "QT_QPA_PLATFORM": "offscreen"}
+    env.pop("DESK_LIBRARY", None)
+    proc = subprocess.Popen(
+        [*_desk_command(), "--library", str(lib), "import-markdown", str(vault)],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        env=env,
+    )
+    time.sleep(3)
+    proc.send_signal(signal.SIGINT)
+    out, err = proc.communicate(timeout=300)
+    count = desk("stats", "--json", library=lib).json()["passages"]
+    if proc.returncode == 0:  # finished before the signal came
+        assert count == 1200
+        return
+    assert proc.returncode == 1, err
+    assert b"Traceback" not in err
+    assert b"The import was interrupted" in err
+    assert count % 500 == 0  # whole batches only
+    assert f"{count} notes imported".encode() in out or count == 0
