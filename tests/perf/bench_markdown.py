@@ -109,6 +109,9 @@ def main() -> None:
     )
     ap.add_argument("--reuse", action="store_true", help="reuse the library built in --dir")
     ap.add_argument("--export-only", action="store_true", help="time the export only")
+    ap.add_argument(
+        "--import-only", action="store_true", help="time the import of --dir's export0 only"
+    )
     args = ap.parse_args()
     n = 100_000 if args.full else args.n
     work = Path(args.dir or tempfile.mkdtemp(prefix="desk-bench-md-"))
@@ -124,7 +127,7 @@ def main() -> None:
             print(f"built {n} passages ({live} live) in {time.perf_counter() - t0:.1f}s")
         export_times = []
         with Library.open(work / "lib", readonly=True) as lib:
-            for run in range(args.runs):
+            for run in range(0 if args.import_only else args.runs):
                 dest = work / f"export{run}"
                 shutil.rmtree(dest, ignore_errors=True)
                 t = time.perf_counter()
@@ -142,7 +145,13 @@ def main() -> None:
             target = work / f"import{run}"
             with Library.open(target) as lib:
                 t = time.perf_counter()
-                res = lib.import_markdown(work / "export0")
+
+                def report_progress(done: int, total: int, t: float = t) -> None:
+                    if done % 10_000 == 0:
+                        elapsed = time.perf_counter() - t
+                        print(f"    {done}/{total} notes read, {elapsed:.0f}s", flush=True)
+
+                res = lib.import_markdown(work / "export0", progress=report_progress)
                 import_times.append(time.perf_counter() - t)
                 assert len(res.ids) == live, (len(res.ids), live)
                 print(
@@ -150,8 +159,9 @@ def main() -> None:
                     flush=True,
                 )
             shutil.rmtree(target)
-        t, rate = median_rate(export_times, live)
-        print(f"export: {live} notes, median {t:.2f}s, {rate:,.0f} notes/s")
+        if export_times:
+            t, rate = median_rate(export_times, live)
+            print(f"export: {live} notes, median {t:.2f}s, {rate:,.0f} notes/s")
         if import_times:
             t, rate = median_rate(import_times, live)
             print(f"import: {live} notes, median {t:.2f}s, {rate:,.0f} notes/s")
