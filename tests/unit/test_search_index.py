@@ -224,6 +224,11 @@ def test_fuzzy_fallback(ix: SearchIndex) -> None:
     assert not exact.fuzzy and exact.hits[0].exact and exact.suggestions == []
 
 
+def test_did_you_mean_gives_a_real_word(ix: SearchIndex) -> None:
+    res = ix.search("clashis")
+    assert res.fuzzy and res.suggestions == ["clashes"]
+
+
 def test_no_fuzzy_for_short_words(ix: SearchIndex) -> None:
     assert ix.search("tas").hits == []
 

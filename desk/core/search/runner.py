@@ -9,7 +9,7 @@ from typing import TYPE_CHECKING, Any
 from whoosh import query as wq
 from whoosh.collectors import FilterCollector, SortingCollector, TopCollector
 
-from desk.core.search.analysis import stem_word
+from desk.core.search.analysis import iter_pieces, stem_word
 from desk.core.search.compiler import Compiler, has_cjk, restrict_query
 from desk.core.search.query import ParsedQuery, QueryFilter, parse
 from desk.core.search.snippets import make_snippet
@@ -317,6 +317,18 @@ def _fill_counts(
         ix._empty_cache = (key, (result.tag_counts, result.source_counts))
 
 
+def _surface(s: Any, term: str) -> str:
+    """A real word whose stem is ``term`` (``smuggl`` -> ``smuggling``), read from a passage."""
+    for docnum in s.docs_for_query(wq.Term("all", term)):
+        stored = s.stored_fields(docnum)
+        for text in (stored.get("title", ""), stored.get("body", "")):
+            for piece in iter_pieces(text, stem=False):
+                if stem_word(piece.text) == term:
+                    return piece.text
+        break
+    return term
+
+
 def _suggest(s: Any, parsed: ParsedQuery, text: str) -> list[str]:
     words = parsed.words
     if not words or len(words) > 6:
@@ -333,7 +345,7 @@ def _suggest(s: Any, parsed: ParsedQuery, text: str) -> list[str]:
         near = near_terms(reader, "all", w, dist) or near_terms(reader, "all", stem, dist)
         if near:
             best = min(near, key=lambda td: (td[1], -reader.doc_frequency("all", td[0])))
-            out.append(best[0])
+            out.append(_surface(s, best[0]))
             changed = True
         else:
             out.append(w)
