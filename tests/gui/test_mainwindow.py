@@ -328,3 +328,16 @@ def test_edit_menu_shows_the_undo_label(qtbot, window) -> None:  # type: ignore[
     qtbot.waitUntil(lambda: undo.isEnabled())
     assert undo.text() == "Undo trash 1 passage"
     assert undo in window.menus["Edit"].actions()
+
+
+def test_list_pages_in_more_hits_as_it_scrolls(qtbot, window) -> None:  # type: ignore[no-untyped-def]
+    window.resize(1200, 420)  # a few rows on screen, so the first page fills the view
+    window.notes.page_size = 8
+    window.notes.search_now()
+    wait_idle(qtbot, window)
+    assert window.notes.model.rowCount() == 8
+    assert "Showing 8 of 30" in window.statusBar().currentMessage()
+    window.notes.view.scrollToBottom()
+    qtbot.waitUntil(lambda: window.notes.model.rowCount() > 8)
+    window.notes.view.scrollToBottom()
+    qtbot.waitUntil(lambda: window.notes.model.rowCount() == 30)

@@ -458,7 +458,12 @@ class NoteListPane(QWidget):
     def _status_text(self, result: SearchResult) -> str:
         shown = self.model.rowCount()
         if shown < result.total:
-            parts = [f"Showing {shown:,} of {result.total:,} — scroll for more"]
+            more = (
+                "scroll for more"
+                if self.model.canFetchMore(QModelIndex())
+                else "narrow the search to see the rest"
+            )
+            parts = [f"Showing {shown:,} of {result.total:,} — {more}"]
         else:
             parts = [f"{result.total:,} passage{'s' if result.total != 1 else ''}"]
         parts += list(result.notices)
