@@ -337,6 +337,7 @@ class ReaderPane(QWidget):
         self.readonly = readonly
         self.title.setReadOnly(readonly)
         self.tag_edit.setEnabled(not readonly)
+        self.tag_edit.setVisible(not readonly)
         self.ann_edit.setReadOnly(readonly)
         if readonly:
             self.ann_edit.setPlaceholderText("Read-only library: annotations cannot be changed")
