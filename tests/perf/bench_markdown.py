@@ -90,7 +90,7 @@ def build(path: Path, n: int, *, index: bool = True) -> int:
             lib.trash(trashed)
         if index:
             lib.reindex()
-        return lib.stats()["passages"]
+        return lib.store.passage_count()
 
 
 def median_rate(times: list[float], count: int) -> tuple[float, float]:
@@ -120,7 +120,7 @@ def main() -> None:
         t0 = time.perf_counter()
         if args.reuse and (work / "lib").exists():
             with Library.open(work / "lib", readonly=True) as lib:
-                live = lib.stats()["passages"]
+                live = lib.store.passage_count()
             print(f"reusing {work / 'lib'} ({live} live passages)")
         else:
             live = build(work / "lib", n, index=not args.no_index)
