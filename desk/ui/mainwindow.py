@@ -11,7 +11,7 @@ import logging
 from pathlib import Path
 from typing import Any
 
-from PySide6.QtCore import QByteArray, Qt
+from PySide6.QtCore import QByteArray, Qt, QTimer
 from PySide6.QtGui import QCloseEvent, QDragEnterEvent, QDropEvent, QGuiApplication, QIcon
 from PySide6.QtWidgets import (
     QApplication,
@@ -74,6 +74,11 @@ class MainWindow(QMainWindow):
         self.history_pos = -1
         self._navigating = False
         self._tasks: list[Task] = []
+        self._preview_seq = 0
+        self._preview_timer = QTimer(self)
+        self._preview_timer.setSingleShot(True)
+        self._preview_timer.setInterval(30)
+        self._preview_timer.timeout.connect(self._preview_current)
         self.setObjectName("mainWindow")
         self.setAccessibleName("Desk")
         self.setWindowIcon(app_icon())
@@ -150,7 +155,10 @@ class MainWindow(QMainWindow):
 
         self.restore_state()
         self.browse.loaded.connect(self.reader.set_tag_paths)
-        self.browse.reload()
+        # The list first, alone: it is what the user looks at. The tree's counts
+        # follow once the first hits are on screen (they share the library lock).
+        self._tree_loaded = False
+        self.notes.searched.connect(self._on_first_results)
         self.notes.search_now()
         for notice in library.notices:
             feedback.show_status(notice, 10000)
@@ -239,6 +247,11 @@ class MainWindow(QMainWindow):
     def _on_status(self, message: str) -> None:
         self.statusBar().showMessage(message)
 
+    def _on_first_results(self, _result: object) -> None:
+        if not self._tree_loaded:
+            self._tree_loaded = True
+            self.browse.reload()
+
     def _on_browse_picked(self, pick: Pick) -> None:
         self.notes.set_pick(pick)
 
@@ -248,8 +261,43 @@ class MainWindow(QMainWindow):
 
     def _on_list_current_changed(self, pid: str) -> None:
         if pid and not self._navigating and pid != self.reader.current_id():
-            self.open_passage(pid, focus=False)
+            self._preview_timer.start()
         self.update_actions()
+
+    def _preview_current(self) -> None:
+        """Show the current row in the reader, fetched off the UI thread.
+
+        Moving through the list must not wait for the library lock (a search
+        paging in more hits may hold it), so previews load in the background
+        and a newer move or an explicit open supersedes them.
+        """
+        pid = self.notes.current_id()
+        if not pid or pid == self.reader.current_id():
+            return
+        self._preview_seq += 1
+        seq = self._preview_seq
+        lib = self.library
+        run_in_background(
+            lambda: lib.get(pid),
+            lambda passage: self._on_preview_loaded(seq, passage),
+            lambda exc: None,
+        )
+
+    def _on_preview_loaded(self, seq: int, passage: Any) -> None:
+        if seq != self._preview_seq or passage.id != self.notes.current_id():
+            return
+        if passage.id == self.reader.current_id():
+            return
+        terms = self.notes.result.terms if self.notes.result else []
+        self.reader.show_loaded(passage, terms)
+        self._record(passage.id)
+        self.update_actions()
+
+    def _record(self, pid: str) -> None:
+        if self.history_pos < 0 or self.history[self.history_pos] != pid:
+            del self.history[self.history_pos + 1 :]
+            self.history.append(pid)
+            self.history_pos = len(self.history) - 1
 
     def _on_list_activated(self, pid: str) -> None:
         self.open_passage(pid, focus=True)
@@ -276,13 +324,13 @@ class MainWindow(QMainWindow):
     # -- navigation ----------------------------------------------------------------------
     def open_passage(self, pid: str, *, focus: bool = False, record: bool = True) -> None:
         """Show a passage in the reader (and remember it for Alt+Left/Right)."""
+        self._preview_timer.stop()
+        self._preview_seq += 1  # an explicit open wins over a preview in flight
         terms = self.notes.result.terms if self.notes.result else []
         if not self.reader.show_passage(pid, terms):
             return
-        if record and (self.history_pos < 0 or self.history[self.history_pos] != pid):
-            del self.history[self.history_pos + 1 :]
-            self.history.append(pid)
-            self.history_pos = len(self.history) - 1
+        if record:
+            self._record(pid)
         if self.notes.current_id() != pid:
             self._navigating = True
             try:

@@ -366,6 +366,13 @@ class ReaderPane(QWidget):
         self._render(passage)
         return True
 
+    def show_loaded(self, passage: Passage, terms: list[str] | None = None) -> None:
+        """Show a passage already fetched (off the UI thread)."""
+        self.save_annotation()
+        if terms is not None:
+            self.terms = list(terms)
+        self._render(passage)
+
     def reload(self) -> None:
         """Show the current passage again (after a change elsewhere)."""
         if self.passage is None:
