@@ -179,3 +179,31 @@ def test_copy_as_markdown(qtbot, window) -> None:  # type: ignore[no-untyped-def
     window.focus_list()
     qtbot.keyClick(window.notes.view, Qt.Key.Key_C, CTRL | SHIFT)
     assert "Shaymak" in QGuiApplication.clipboard().text()
+
+
+def test_dropping_files_imports_them(qtbot, window, monkeypatch, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    from PySide6.QtCore import QMimeData, QPointF, QUrl
+    from PySide6.QtGui import QDropEvent
+
+    note = tmp_path / "dropped.txt"
+    note.write_text("A dropped note about the Ishkashim crossing.\n", encoding="utf-8")
+    monkeypatch.setattr(ImportDialog, "exec", lambda dlg: ACCEPTED)
+    mime = QMimeData()
+    mime.setUrls([QUrl.fromLocalFile(str(note))])
+    event = QDropEvent(
+        QPointF(100, 100),
+        Qt.DropAction.CopyAction,
+        mime,
+        Qt.MouseButton.LeftButton,
+        Qt.KeyboardModifier.NoModifier,
+    )
+    window.dropEvent(event)
+    qtbot.waitUntil(lambda: bool(window.library.search("ishkashim").hits), timeout=20000)
+
+
+def test_reindex_runs_in_the_background(qtbot, window) -> None:  # type: ignore[no-untyped-def]
+    from desk.ui.actions import ActionId
+
+    window.run_action(ActionId.REINDEX)
+    qtbot.waitUntil(lambda: "index rebuilt" in window.statusBar().currentMessage(), timeout=30000)
+    assert window.library.search("Wakhan").total == 3
