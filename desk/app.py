@@ -72,7 +72,7 @@ def build_window(library_path: Path | str, *, seed_if_empty: bool = False, persi
     except BaseException:
         lib.close()
         raise
-    app.styleHints().colorSchemeChanged.connect(lambda _s: theme.apply_theme(app))
+    app.styleHints().colorSchemeChanged.connect(window.on_color_scheme_changed)
     return window
 
 

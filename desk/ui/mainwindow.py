@@ -247,6 +247,17 @@ class MainWindow(QMainWindow):
     def _on_status(self, message: str) -> None:
         self.statusBar().showMessage(message)
 
+    def on_color_scheme_changed(self, _scheme: object = None) -> None:
+        """The system switched light/dark: repaint with the matching palette."""
+        from desk.ui import theme
+
+        app = QApplication.instance()
+        if isinstance(app, QApplication):
+            theme.apply_theme(app)
+        self.notes.view.viewport().update()
+        self.reader.reload()
+        self.browse.reload()
+
     def _on_first_results(self, _result: object) -> None:
         if not self._tree_loaded:
             self._tree_loaded = True

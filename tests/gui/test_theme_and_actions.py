@@ -46,3 +46,12 @@ def test_every_handler_exists(window) -> None:  # type: ignore[no-untyped-def]
         assert widget.accessibleName()
     assert window.notes.view.objectName() == "noteList"
     assert window.reader.objectName() == "readerPane"
+
+
+def test_scheme_change_repaints_the_window(qtbot, window, monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    monkeypatch.setattr(theme, "scheme_is_dark", lambda: True)
+    window.on_color_scheme_changed()
+    assert theme.current().dark
+    monkeypatch.setattr(theme, "scheme_is_dark", lambda: False)
+    window.on_color_scheme_changed()
+    assert not theme.current().dark
