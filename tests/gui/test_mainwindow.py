@@ -82,11 +82,10 @@ def test_t_adds_a_tag_that_search_finds(qtbot, window, seeded_path: Path) -> Non
     assert "topic/gui-test" in lib.get(pid).tags
     hits = lib.search("tag:topic/gui-test").hits
     assert [h.id for h in hits] == [pid]
-    assert any(
-        c.value == "topic/gui-test"
-        for c in window.reader.tag_chips.findChildren(type(window.reader.tag_chips.children()[-1]))
-        if hasattr(c, "value")
-    )
+    from desk.ui.widgets import Chip
+
+    chips = window.reader.tag_chips.findChildren(Chip)
+    assert any(c.value == "topic/gui-test" and c.isVisible() for c in chips)
 
 
 def test_a_annotates_and_autosaves(qtbot, window) -> None:  # type: ignore[no-untyped-def]
@@ -341,3 +340,24 @@ def test_list_pages_in_more_hits_as_it_scrolls(qtbot, window) -> None:  # type: 
     qtbot.waitUntil(lambda: window.notes.model.rowCount() > 8)
     window.notes.view.scrollToBottom()
     qtbot.waitUntil(lambda: window.notes.model.rowCount() == 30)
+
+
+def test_tag_chip_removes_with_the_keyboard(qtbot, window) -> None:  # type: ignore[no-untyped-def]
+    from desk.ui.widgets import Chip
+
+    search(qtbot, window, "Shaymak")
+    pid = open_first(qtbot, window)
+    tag = window.library.get(pid).tags[0]
+    chips = window.reader.tag_chips.findChildren(Chip)
+    chip = next(c for c in chips if c.value == tag and c.isVisible())
+    assert chip.accessibleName() == f"Remove tag {tag}"
+    chip.setFocus()
+    key(qtbot, Qt.Key.Key_Delete)
+    assert tag not in window.library.get(pid).tags
+
+
+def test_search_notices_reach_the_status_bar(qtbot, window) -> None:  # type: ignore[no-untyped-def]
+    search(qtbot, window, 'wakhan (("')
+    result = window.notes.result
+    assert result is not None and result.notices
+    assert result.notices[0] in window.statusBar().currentMessage()
