@@ -237,6 +237,11 @@ class MainWindow(QMainWindow):
         self.save_state()
         for task in list(self._tasks):
             task.cancel()
+        # Searches in flight finish (they are short; long jobs were just cancelled)
+        # before the library closes under them.
+        from desk.ui.tasks import pool
+
+        pool().waitForDone(5000)
         self.bridge.detach()
         feedback.set_status_bar(None)
         super().closeEvent(event)

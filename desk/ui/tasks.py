@@ -96,9 +96,16 @@ class _Runner(QRunnable):
         try:
             result = self._fn(self._task) if self._with_task else self._fn()
         except BaseException as exc:  # delivered to the GUI thread, not lost
-            self._task._failed.emit(exc)
+            self._post(self._task._failed, exc)
             return
-        self._task._done.emit(result)
+        self._post(self._task._done, result)
+
+    @staticmethod
+    def _post(signal: Any, value: Any) -> None:
+        try:
+            signal.emit(value)
+        except RuntimeError:  # the app is shutting down; nobody is left to tell
+            log.debug("background result dropped at shutdown")
 
 
 def pool() -> QThreadPool:
