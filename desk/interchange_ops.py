@@ -10,7 +10,10 @@ passages are loaded and rendered a batch at a time, so a 100k-passage
 library is never held in memory.
 
 Import runs in transactions of :data:`IMPORT_BATCH` notes (all of a batch
-lands or none of it), then adds the links once every note is in. Our own
+lands or none of it), then adds the links once every note is in. A large
+import (:data:`DEFER_INDEX_AT` files or more) writes the search index once
+at the end instead of per batch, so its notes show in search when it
+finishes (if it dies first, the next open reconciles the index). Our own
 notes keep their ids, and a note whose id is already in the library is
 counted as already present. A foreign note (Obsidian, Joplin) is a
 duplicate when a passage with the same title and the same body already
@@ -21,6 +24,7 @@ edited in between is imported again as a new passage.
 from __future__ import annotations
 
 import contextlib
+import logging
 import os
 import sqlite3
 from collections.abc import Callable, Iterator, Sequence
@@ -48,12 +52,18 @@ from desk.core.undo import UndoStep
 if TYPE_CHECKING:
     from desk.library import Library
 
+log = logging.getLogger(__name__)
+
 Progress = Callable[[int, int], None]
 Cancel = Callable[[], bool]
 
 EXPORT_BATCH = 500
 IMPORT_BATCH = 500
 LINK_BATCH = 5000
+# From this many files on, the index is written once at the end rather than
+# per batch: one big Whoosh segment costs far less than dozens merged.
+DEFER_INDEX_AT = 2000
+INDEX_CHUNK = 5000
 
 
 # --- export ---------------------------------------------------------------------------
@@ -309,6 +319,39 @@ class _Importer:
         self.pending: list[_Pending] = []
         self.source_cache: dict[tuple[str, str], int] = {}
         self._titles: dict[str, list[str]] | None = None
+        self.defer_index = False
+        self.unindexed: list[str] = []
+
+    def _commit(self, ids: list[str], changes: Changes) -> None:
+        """Index and announce a committed batch (or only announce, when indexing is deferred)."""
+        if self.defer_index:
+            self.unindexed.extend(ids)
+            self.lib.events.emit(changes)
+        else:
+            self.lib._commit(ids, changes)
+
+    def index_deferred(self, existing: int) -> None:
+        """Write the deferred passages to the index: rebuild it when they outnumber the rest."""
+        ids, self.unindexed = self.unindexed, []
+        if not self.defer_index:
+            return
+        lib = self.lib
+        with lib._lock:
+            if not ids:
+                lib._sync_index([])  # records the links' generation
+                return
+            if len(ids) >= existing:
+                try:
+                    lib._rebuild_index()
+                except Exception:
+                    # SQLite holds the notes; the next open reconciles the index.
+                    log.exception("index rebuild after import failed")
+                    lib.notices.append(
+                        "The search index could not be updated; it will be repaired."
+                    )
+                return
+            for chunk in _chunks(ids, INDEX_CHUNK):
+                lib._sync_index(chunk)
 
     # -- duplicates of foreign notes ------------------------------------------------
 
@@ -391,7 +434,7 @@ class _Importer:
                 raise
             self.report.ids.extend(created)
             self.pending.extend(pending)
-            lib._commit(
+            self._commit(
                 created,
                 Changes(
                     frozenset(created),
@@ -514,7 +557,7 @@ class _Importer:
                         self.store.upsert_link(conn, a, b, kind, note)
                         touched.update((a, b))
                 self.report.links += len(chunk)
-                lib._commit([], Changes(frozenset(touched), links=True))
+                self._commit([], Changes(frozenset(touched), links=True))
 
 
 def _with_kind(draft: Any, kind: str) -> Any:
@@ -549,16 +592,22 @@ def import_markdown(
     def skip(relpath: str, reason: str) -> None:
         report.skipped.append((relpath, reason))
 
+    importer.defer_index = total >= DEFER_INDEX_AT
+    with lib._lock:
+        existing = lib.store.passage_count() + lib.store.passage_count(trashed=True)
     batch: list[ImportedNote] = []
-    for note in parse_vault(src, progress=read, cancel=stop, on_skip=skip):
-        importer.add(note)
-        batch.append(note)
-        if len(batch) >= IMPORT_BATCH:
+    try:
+        for note in parse_vault(src, progress=read, cancel=stop, on_skip=skip):
+            importer.add(note)
+            batch.append(note)
+            if len(batch) >= IMPORT_BATCH:
+                importer.insert_batch(batch)
+                batch = []
+        if not report.cancelled:
             importer.insert_batch(batch)
-            batch = []
-    if not report.cancelled:
-        importer.insert_batch(batch)
-    importer.insert_links()
+        importer.insert_links()
+    finally:
+        importer.index_deferred(existing)
     if report.ids:
         ids = list(report.ids)
         noun = "note" if len(ids) == 1 else "notes"
