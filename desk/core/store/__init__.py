@@ -9,6 +9,7 @@ which takes SQLite's write lock (``BEGIN IMMEDIATE``), bumps the library's
 from __future__ import annotations
 
 import contextlib
+import os
 import sqlite3
 from collections.abc import Iterable, Iterator, Sequence
 from pathlib import Path
@@ -68,12 +69,7 @@ class Store:
         self.readonly = readonly
         try:
             if readonly:
-                conn = sqlite3.connect(
-                    f"{path.resolve().as_uri()}?mode=ro",
-                    uri=True,
-                    isolation_level=None,
-                    check_same_thread=False,
-                )
+                conn = _connect_readonly(path)
             else:
                 conn = sqlite3.connect(str(path), isolation_level=None, check_same_thread=False)
             conn.row_factory = sqlite3.Row
@@ -751,33 +747,60 @@ class Store:
     # -- stats -----------------------------------------------------------
 
     def stats(self) -> dict[str, int]:
-        q = self.conn.execute
-        live = "SELECT id FROM passage WHERE trashed_at IS NULL"
+        """Counts over live passages (trashed ones only in ``trashed``).
+
+        Joins on the primary key, never ``IN (subquery)`` pairs, so it stays
+        linear at 100k passages.
+        """
+
+        def one(sql: str) -> int:
+            return int(self.conn.execute(sql).fetchone()[0])
+
+        live = "JOIN passage p ON p.id = {col} AND p.trashed_at IS NULL"
         return {
-            "passages": int(q(f"SELECT count(*) FROM ({live})").fetchone()[0]),
-            "sources": int(q("SELECT count(*) FROM source").fetchone()[0]),
-            "tags": int(
-                q(
-                    f"SELECT count(DISTINCT tag_id) FROM passage_tag WHERE passage_id IN ({live})"
-                ).fetchone()[0]
+            "passages": one("SELECT count(*) FROM passage WHERE trashed_at IS NULL"),
+            "sources": one("SELECT count(*) FROM source"),
+            "tags": one(
+                "SELECT count(DISTINCT x.tag_id) FROM passage_tag x "
+                + live.format(col="x.passage_id")
             ),
-            "links": int(
-                q(
-                    f"SELECT count(*) FROM link WHERE from_id IN ({live}) AND to_id IN ({live})"
-                ).fetchone()[0]
+            "links": one(
+                "SELECT count(*) FROM link l "
+                "JOIN passage a ON a.id = l.from_id AND a.trashed_at IS NULL "
+                "JOIN passage b ON b.id = l.to_id AND b.trashed_at IS NULL"
             ),
-            "annotations": int(
-                q(f"SELECT count(*) FROM annotation WHERE passage_id IN ({live})").fetchone()[0]
+            "annotations": one(
+                "SELECT count(*) FROM annotation x " + live.format(col="x.passage_id")
             ),
-            "entities": int(
-                q(
-                    f"SELECT count(DISTINCT entity_id) FROM mention WHERE passage_id IN ({live})"
-                ).fetchone()[0]
+            "entities": one(
+                "SELECT count(DISTINCT x.entity_id) FROM mention x "
+                + live.format(col="x.passage_id")
             ),
-            "trashed": int(
-                q("SELECT count(*) FROM passage WHERE trashed_at IS NOT NULL").fetchone()[0]
-            ),
+            "trashed": one("SELECT count(*) FROM passage WHERE trashed_at IS NOT NULL"),
         }
+
+
+def _connect_readonly(path: Path) -> sqlite3.Connection:
+    """Open for reading; in a folder nobody may write, open the file as immutable.
+
+    A WAL database needs its ``-shm`` file even to read; when the folder is
+    read-only and that file is absent, SQLite refuses a plain ``mode=ro``
+    open. Nobody can write there, so ``immutable=1`` is safe.
+    """
+    uri = path.resolve().as_uri()
+    conn = sqlite3.connect(
+        f"{uri}?mode=ro", uri=True, isolation_level=None, check_same_thread=False
+    )
+    try:
+        conn.execute("SELECT count(*) FROM sqlite_master").fetchone()
+        return conn
+    except sqlite3.OperationalError:
+        conn.close()
+        if os.access(path.parent, os.W_OK):
+            raise
+    return sqlite3.connect(
+        f"{uri}?mode=ro&immutable=1", uri=True, isolation_level=None, check_same_thread=False
+    )
 
 
 def _chunks(items: list[Any], n: int) -> Iterator[list[Any]]:
