@@ -110,6 +110,7 @@ def _docs_for_rows(store: Store, rows: Sequence[sqlite3.Row]) -> list[IndexDoc]:
                 source_title=(s["title"] if s else "") or "",
                 publisher=(s["publisher"] if s else "") or "",
                 domain=url_domain(s["url"] if s else None),
+                url=(s["url"] if s else "") or "",
                 source_id=s["id"] if s else None,
                 entities=entity_keys,
                 entity_names=tuple(entity_names),

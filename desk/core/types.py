@@ -183,6 +183,7 @@ class IndexDoc:
     source_title: str = ""
     publisher: str = ""
     domain: str = ""
+    url: str = ""
     source_id: int | None = None
     entities: tuple[str, ...] = ()  # entity keys
     entity_names: tuple[str, ...] = ()  # every name and alias, for text matching

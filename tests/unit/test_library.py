@@ -234,6 +234,13 @@ def test_reimporting_the_same_file_adds_nothing(library: Library) -> None:
     assert first.ids and again.ids == [] and again.skipped == len(first.ids)
 
 
+def test_hits_carry_the_source_url(library: Library) -> None:
+    library.clip("Patrols near Khorog.", source=SourceDraft(title="R", url="https://x.example/a"))
+    hit = library.search("khorog").hits[0]
+    assert hit.source_url == "https://x.example/a"
+    assert hit.to_json()["source"]["url"] == "https://x.example/a"
+
+
 def test_saved_searches(library: Library) -> None:
     library.save_search("Border", "tag:place")
     library.save_search("Border", "tag:place/wakhan")

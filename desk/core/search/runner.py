@@ -282,7 +282,7 @@ def _hits(s: Any, highlight: set[str], top: list[tuple[int, float]], fuzzy: bool
                 published=info.get("published"),
                 grade=info.get("grade"),
                 source_title=info.get("source_title"),
-                source_url=None,
+                source_url=info.get("url"),
                 source_publisher=info.get("publisher"),
                 clipped=info.get("clipped"),
                 exact=not fuzzy,

@@ -151,6 +151,7 @@ def doc_fields(doc: IndexDoc) -> dict[str, object]:
             "source_title": doc.source_title or None,
             "publisher": doc.publisher or None,
             "domain": doc.domain or None,
+            "url": doc.url or None,
             "clipped": doc.clipped or None,
             "updated": doc.updated,
         },
