@@ -28,7 +28,7 @@ def _ensure_app() -> object:
     app.setApplicationName("Desk")
     app.setOrganizationName("Desk")
     app.setApplicationDisplayName("Desk")
-    app.setDesktopFileName("desk")
+    app.setDesktopFileName("io.github.desk.Desk")  # matches the .desktop entry
     return app
 
 
