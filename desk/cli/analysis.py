@@ -18,7 +18,20 @@ import click
 from desk.cli import formatting as fmt
 from desk.core.analysis.gazetteer import ENTITY_KINDS
 
-_MONTHS = ["January", "February", "March", "April", "May", "June", "July", "August", "September", "October", "November", "December"]
+_MONTHS = [
+    "January",
+    "February",
+    "March",
+    "April",
+    "May",
+    "June",
+    "July",
+    "August",
+    "September",
+    "October",
+    "November",
+    "December",
+]
 
 
 def _reading(ctx: click.Context) -> bool:

@@ -250,7 +250,9 @@ def test_saved_searches(library: Library) -> None:
         library.delete_saved_search("Border")
 
 
-def test_empty_query_lists_every_live_passage_after_edits_and_trash(seeded_library: Library) -> None:
+def test_empty_query_lists_every_live_passage_after_edits_and_trash(
+    seeded_library: Library,
+) -> None:
     lib = seeded_library
     total = lib.stats()["passages"]
     pid = lib.store.passage_ids()[0]
