@@ -674,45 +674,32 @@ class Library:
 
     def tag(self, ref: str, tags: Sequence[str], *, initiator: object = None) -> list[str]:
         """Add tags (paths like ``place/wakhan``); returns those newly added."""
-        with self._lock:
-            self._require_writable()
-            pid = self.store.resolve_id(ref)
-            paths = [_tag_path(t) for t in tags]
-            with self.store.transaction() as conn:
-                added = self.store.add_tags(conn, pid, paths)
-                if added:
-                    self.store.touch(conn, pid)
-            if added:
-                self.undo_stack.push(
-                    UndoStep(
-                        f"tag {', '.join(added)}",
-                        lambda: self.untag(pid, added),
-                        lambda: self.tag(pid, added),
-                    )
-                )
-            self._commit([pid], Changes(frozenset([pid]), tags=True, initiator=initiator))
-            return added
+        return self._retag(ref, tags, add=True, initiator=initiator)
 
     def untag(self, ref: str, tags: Sequence[str], *, initiator: object = None) -> list[str]:
         """Remove tags; returns those actually removed."""
+        return self._retag(ref, tags, add=False, initiator=initiator)
+
+    def _retag(self, ref: str, tags: Sequence[str], *, add: bool, initiator: object) -> list[str]:
         with self._lock:
             self._require_writable()
             pid = self.store.resolve_id(ref)
             paths = [_tag_path(t) for t in tags]
+            change = self.store.add_tags if add else self.store.remove_tags
             with self.store.transaction() as conn:
-                removed = self.store.remove_tags(conn, pid, paths)
-                if removed:
+                done = change(conn, pid, paths)
+                if done:
                     self.store.touch(conn, pid)
-            if removed:
+            if done:
                 self.undo_stack.push(
                     UndoStep(
-                        f"untag {', '.join(removed)}",
-                        lambda: self.tag(pid, removed),
-                        lambda: self.untag(pid, removed),
+                        f"{'tag' if add else 'untag'} {', '.join(done)}",
+                        lambda: self._retag(pid, done, add=not add, initiator=None),
+                        lambda: self._retag(pid, done, add=add, initiator=None),
                     )
                 )
             self._commit([pid], Changes(frozenset([pid]), tags=True, initiator=initiator))
-            return removed
+            return done
 
     def annotate(
         self,

@@ -11,6 +11,7 @@ JSON shapes (a public contract):
 
 from __future__ import annotations
 
+import calendar
 from pathlib import Path
 
 import click
@@ -18,20 +19,7 @@ import click
 from desk.cli import formatting as fmt
 from desk.core.analysis.gazetteer import ENTITY_KINDS
 
-_MONTHS = [
-    "January",
-    "February",
-    "March",
-    "April",
-    "May",
-    "June",
-    "July",
-    "August",
-    "September",
-    "October",
-    "November",
-    "December",
-]
+_MONTHS = list(calendar.month_name)[1:]
 
 
 def _reading(ctx: click.Context) -> bool:

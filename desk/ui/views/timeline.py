@@ -12,6 +12,7 @@ Left/Right fold, Enter or a double-click on an event calls ``on_open(id)``.
 
 from __future__ import annotations
 
+import calendar
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from typing import Any
@@ -36,20 +37,7 @@ from PySide6.QtWidgets import (
 
 from desk.analysis_ops import TimelineEvent
 
-MONTHS = [
-    "January",
-    "February",
-    "March",
-    "April",
-    "May",
-    "June",
-    "July",
-    "August",
-    "September",
-    "October",
-    "November",
-    "December",
-]
+MONTHS = list(calendar.month_name)[1:]
 _SHORT = [m[:3] for m in MONTHS]
 
 COLUMNS = ("Date", "Passage", "Words")
