@@ -579,7 +579,8 @@ class Store:
             Link(r["to_id"], r["title"], r["kind"], r["note"], True, r["trashed_at"] is not None)
             for r in self.conn.execute(
                 "SELECT l.to_id, l.kind, l.note, p.title, p.trashed_at FROM link l "
-                "JOIN passage p ON p.id = l.to_id WHERE l.from_id = ? ORDER BY l.created",
+                "JOIN passage p ON p.id = l.to_id WHERE l.from_id = ? "
+                "ORDER BY p.title COLLATE NOCASE, l.kind, l.to_id",
                 (pid,),
             )
         ]
@@ -589,7 +590,8 @@ class Store:
             Link(r["from_id"], r["title"], r["kind"], r["note"], False, r["trashed_at"] is not None)
             for r in self.conn.execute(
                 "SELECT l.from_id, l.kind, l.note, p.title, p.trashed_at FROM link l "
-                "JOIN passage p ON p.id = l.from_id WHERE l.to_id = ? ORDER BY l.created",
+                "JOIN passage p ON p.id = l.from_id WHERE l.to_id = ? "
+                "ORDER BY p.title COLLATE NOCASE, l.kind, l.from_id",
                 (pid,),
             )
         ]
