@@ -904,56 +904,41 @@ class Library:
 
     def trash(self, refs: Sequence[str], *, initiator: object = None) -> list[str]:
         """Move passages to the trash (restorable with everything they had)."""
-        with self._lock:
-            self._require_writable()
-            ids = [self.store.resolve_id(r) for r in refs]
-            now = now_iso()
-            done = []
-            with self.store.transaction() as conn:
-                for pid in ids:
-                    cur = conn.execute(
-                        "UPDATE passage SET trashed_at = ?, updated = ? "
-                        "WHERE id = ? AND trashed_at IS NULL",
-                        (now, now, pid),
-                    )
-                    if cur.rowcount:
-                        done.append(pid)
-            if done:
-                self.undo_stack.push(
-                    UndoStep(
-                        f"trash {len(done)} passage{'s' if len(done) != 1 else ''}",
-                        lambda: self.restore(done),
-                        lambda: self.trash(done),
-                    )
-                )
-            self._commit(done, Changes(frozenset(done), deleted=True, initiator=initiator))
-            return done
+        return self._set_trashed(refs, True, initiator)
 
     def restore(self, refs: Sequence[str], *, initiator: object = None) -> list[str]:
         """Take passages out of the trash."""
+        return self._set_trashed(refs, False, initiator)
+
+    def _set_trashed(self, refs: Sequence[str], trashed: bool, initiator: object) -> list[str]:
         with self._lock:
             self._require_writable()
             ids = [self.store.resolve_id(r) for r in refs]
             now = now_iso()
+            stamp, was = (now, "IS NULL") if trashed else (None, "IS NOT NULL")
             done = []
             with self.store.transaction() as conn:
                 for pid in ids:
                     cur = conn.execute(
-                        "UPDATE passage SET trashed_at = NULL, updated = ? "
-                        "WHERE id = ? AND trashed_at IS NOT NULL",
-                        (now, pid),
+                        f"UPDATE passage SET trashed_at = ?, updated = ? "
+                        f"WHERE id = ? AND trashed_at {was}",
+                        (stamp, now, pid),
                     )
                     if cur.rowcount:
                         done.append(pid)
             if done:
+                verb = "trash" if trashed else "restore"
                 self.undo_stack.push(
                     UndoStep(
-                        f"restore {len(done)} passage{'s' if len(done) != 1 else ''}",
-                        lambda: self.trash(done),
-                        lambda: self.restore(done),
+                        f"{verb} {len(done)} passage{'s' if len(done) != 1 else ''}",
+                        lambda: self._set_trashed(done, not trashed, None),
+                        lambda: self._set_trashed(done, trashed, None),
                     )
                 )
-            self._commit(done, Changes(frozenset(done), created=True, initiator=initiator))
+            changes = Changes(
+                frozenset(done), deleted=trashed, created=not trashed, initiator=initiator
+            )
+            self._commit(done, changes)
             return done
 
     def empty_trash(self) -> int:

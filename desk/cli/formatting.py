@@ -8,7 +8,7 @@ from typing import Any
 
 import click
 
-from desk.core.types import Hit, Passage, Source
+from desk.core.types import Hit, Link, Passage, Source
 
 HL_START, HL_END = "\x02", "\x03"
 
@@ -33,6 +33,10 @@ def source_json(s: Source | None) -> dict[str, Any] | None:
     }
 
 
+def _link_json(ln: Link) -> dict[str, Any]:
+    return {"id": ln.other_id, "title": ln.other_title, "kind": ln.kind, "note": ln.note}
+
+
 def passage_json(p: Passage) -> dict[str, Any]:
     return {
         "id": p.id,
@@ -46,14 +50,8 @@ def passage_json(p: Passage) -> dict[str, Any]:
             {"id": a.id, "body": a.body, "created": a.created, "updated": a.updated}
             for a in p.annotations
         ],
-        "links": [
-            {"id": ln.other_id, "title": ln.other_title, "kind": ln.kind, "note": ln.note}
-            for ln in p.links
-        ],
-        "backlinks": [
-            {"id": ln.other_id, "title": ln.other_title, "kind": ln.kind, "note": ln.note}
-            for ln in p.backlinks
-        ],
+        "links": [_link_json(ln) for ln in p.links],
+        "backlinks": [_link_json(ln) for ln in p.backlinks],
         "entities": [
             {"key": e.key, "name": e.name, "kind": e.kind, "mentions": e.mention_count}
             for e in p.entities
