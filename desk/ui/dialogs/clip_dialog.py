@@ -11,7 +11,6 @@ from dataclasses import dataclass
 from PySide6.QtWidgets import (
     QCheckBox,
     QDialog,
-    QDialogButtonBox,
     QFormLayout,
     QHBoxLayout,
     QLabel,
@@ -23,6 +22,7 @@ from PySide6.QtWidgets import (
 from desk.core.types import SourceDraft
 from desk.ui.dialogs.grade_dialog import credibility_combo, reliability_combo
 from desk.ui.panes.reader import SafeBrowser
+from desk.ui.widgets import ok_cancel
 
 
 @dataclass
@@ -82,12 +82,7 @@ class ClipDialog(QDialog):
         form.addRow("&Reliability:", self.rel)
         form.addRow("&Credibility:", self.cred)
         form.addRow("", self.split)
-        buttons = QDialogButtonBox(
-            QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel, self
-        )
-        buttons.button(QDialogButtonBox.StandardButton.Ok).setText("Clip")
-        buttons.accepted.connect(self.accept)
-        buttons.rejected.connect(self.reject)
+        buttons = ok_cancel(self, "Clip")
         left = QVBoxLayout()
         left.addWidget(QLabel("Preview", self))
         left.addWidget(self.preview, 1)

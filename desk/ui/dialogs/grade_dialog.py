@@ -3,11 +3,13 @@ each choice shown with its official meaning."""
 
 from __future__ import annotations
 
+from collections.abc import Mapping
+from typing import Any
+
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import (
     QComboBox,
     QDialog,
-    QDialogButtonBox,
     QFormLayout,
     QLabel,
     QVBoxLayout,
@@ -15,36 +17,38 @@ from PySide6.QtWidgets import (
 )
 
 from desk.core.analysis.grading import CREDIBILITY, RELIABILITY
+from desk.ui.widgets import ok_cancel
+
+
+def _grade_combo(
+    parent: QWidget | None,
+    name: str,
+    grades: Mapping[Any, tuple[str, str]],
+    current: object,
+    allow_none: bool,
+) -> QComboBox:
+    """A combo of Admiralty grades, each with its official meaning as tooltip."""
+    box = QComboBox(parent)
+    box.setAccessibleName(name)
+    if allow_none:
+        box.addItem("Not graded", None)
+    for grade, (label, meaning) in grades.items():
+        box.addItem(f"{grade} — {label}", grade)
+        box.setItemData(box.count() - 1, meaning, Qt.ItemDataRole.ToolTipRole)
+    box.setCurrentIndex(max(0, box.findData(current)))
+    return box
 
 
 def reliability_combo(
     parent: QWidget | None, current: str | None, *, allow_none: bool = True
 ) -> QComboBox:
-    box = QComboBox(parent)
-    box.setAccessibleName("Source reliability")
-    if allow_none:
-        box.addItem("Not graded", None)
-    for grade, (label, meaning) in RELIABILITY.items():
-        box.addItem(f"{grade} — {label}", grade)
-        box.setItemData(box.count() - 1, meaning, Qt.ItemDataRole.ToolTipRole)
-    i = box.findData(current)
-    box.setCurrentIndex(max(0, i))
-    return box
+    return _grade_combo(parent, "Source reliability", RELIABILITY, current, allow_none)
 
 
 def credibility_combo(
     parent: QWidget | None, current: int | None, *, allow_none: bool = True
 ) -> QComboBox:
-    box = QComboBox(parent)
-    box.setAccessibleName("Information credibility")
-    if allow_none:
-        box.addItem("Not graded", None)
-    for grade, (label, meaning) in CREDIBILITY.items():
-        box.addItem(f"{grade} — {label}", grade)
-        box.setItemData(box.count() - 1, meaning, Qt.ItemDataRole.ToolTipRole)
-    i = box.findData(current)
-    box.setCurrentIndex(max(0, i))
-    return box
+    return _grade_combo(parent, "Information credibility", CREDIBILITY, current, allow_none)
 
 
 class GradeDialog(QDialog):
@@ -78,11 +82,7 @@ class GradeDialog(QDialog):
         form.addRow("", self.cred_meaning)
         if not has_source:
             form.addRow("", QLabel("This note has no source, so only credibility applies."))
-        buttons = QDialogButtonBox(
-            QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel, self
-        )
-        buttons.accepted.connect(self.accept)
-        buttons.rejected.connect(self.reject)
+        buttons = ok_cancel(self)
         lay = QVBoxLayout(self)
         lay.addLayout(form)
         lay.addWidget(buttons)

@@ -7,7 +7,6 @@ from pathlib import Path
 from PySide6.QtWidgets import (
     QCheckBox,
     QDialog,
-    QDialogButtonBox,
     QFormLayout,
     QLabel,
     QLineEdit,
@@ -17,6 +16,7 @@ from PySide6.QtWidgets import (
 )
 
 from desk.ui.dialogs.grade_dialog import credibility_combo
+from desk.ui.widgets import ok_cancel
 
 IMPORTABLE = (".txt", ".md", ".markdown", ".html", ".htm", ".xhtml")
 
@@ -48,12 +48,7 @@ class ImportDialog(QDialog):
         form.addRow("", self.split)
         form.addRow("Ta&gs:", self.tags)
         form.addRow("&Credibility:", self.cred)
-        buttons = QDialogButtonBox(
-            QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel, self
-        )
-        buttons.button(QDialogButtonBox.StandardButton.Ok).setText("Import")
-        buttons.accepted.connect(self.accept)
-        buttons.rejected.connect(self.reject)
+        buttons = ok_cancel(self, "Import")
         lay = QVBoxLayout(self)
         lay.addWidget(QLabel(f"{len(paths)} file{'s' if len(paths) != 1 else ''}:", self))
         lay.addWidget(files, 1)

@@ -8,7 +8,6 @@ from PySide6.QtCore import Qt, QTimer
 from PySide6.QtWidgets import (
     QComboBox,
     QDialog,
-    QDialogButtonBox,
     QFormLayout,
     QLineEdit,
     QListWidget,
@@ -21,6 +20,7 @@ from desk.core.types import LINK_KINDS
 from desk.library import Library
 from desk.ui.palette import title_query
 from desk.ui.tasks import run_in_background
+from desk.ui.widgets import ok_cancel
 
 
 class LinkDialog(QDialog):
@@ -50,11 +50,7 @@ class LinkDialog(QDialog):
         form.addRow("", self.results)
         form.addRow("&Kind:", self.kind)
         form.addRow("&Note:", self.note)
-        buttons = QDialogButtonBox(
-            QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel, self
-        )
-        buttons.accepted.connect(self.accept)
-        buttons.rejected.connect(self.reject)
+        buttons = ok_cancel(self)
         lay = QVBoxLayout(self)
         lay.addLayout(form)
         lay.addWidget(buttons)

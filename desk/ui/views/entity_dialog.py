@@ -16,7 +16,6 @@ from PySide6.QtWidgets import (
     QComboBox,
     QCompleter,
     QDialog,
-    QDialogButtonBox,
     QFormLayout,
     QLabel,
     QLineEdit,
@@ -27,6 +26,7 @@ from PySide6.QtWidgets import (
 
 from desk.core.analysis.gazetteer import ENTITY_KINDS
 from desk.core.errors import UserError
+from desk.ui.widgets import ok_cancel
 
 
 class EntityDialog(QDialog):
@@ -99,11 +99,7 @@ class EntityDialog(QDialog):
         alias_form.addRow("&Entity:", self.target)
 
         self._task: Any = None
-        self.buttons = buttons = QDialogButtonBox(
-            QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel, self
-        )
-        buttons.accepted.connect(self.accept)
-        buttons.rejected.connect(self.reject)
+        self.buttons = buttons = ok_cancel(self)
 
         layout = QVBoxLayout(self)
         layout.addWidget(QLabel(f"Selected: “{text}”", self))
