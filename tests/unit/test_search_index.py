@@ -93,12 +93,34 @@ def test_garbled_index_is_corrupt(ix: SearchIndex, tmp_path: Path) -> None:
     bad.close()
 
 
-def test_truncated_segment_is_corrupt(ix: SearchIndex, tmp_path: Path) -> None:
+@pytest.mark.parametrize("suffix", [".pst", ".trm", ".col"])
+def test_truncated_segment_file_is_corrupt(ix: SearchIndex, tmp_path: Path, suffix: str) -> None:
     ix.close()
-    for f in (tmp_path / "index").iterdir():
-        if f.suffix == ".seg":
-            f.write_bytes(f.read_bytes()[: f.stat().st_size // 2])
+    hit = [f for f in (tmp_path / "index").iterdir() if f.suffix == suffix]
+    assert hit, sorted(p.name for p in (tmp_path / "index").iterdir())
+    for f in hit:
+        f.write_bytes(f.read_bytes()[: f.stat().st_size // 2])
     assert SearchIndex.open(tmp_path / "index").status == "corrupt"
+
+
+def test_missing_segment_file_is_corrupt(ix: SearchIndex, tmp_path: Path) -> None:
+    ix.close()
+    next((tmp_path / "index").glob("*.pst")).unlink()
+    assert SearchIndex.open(tmp_path / "index").status == "corrupt"
+
+
+def test_open_reads_no_segment_into_memory(tmp_path: Path) -> None:
+    """Segments are plain files read on demand (no mmap copy of a compound file)."""
+    big = SearchIndex.open(tmp_path / "big")
+    docs = [doc(f"b{i}", f"border patrol {i} " + "garrison wakhan " * 200) for i in range(300)]
+    big.rebuild(docs, total=len(docs), generation=1)
+    assert not list((tmp_path / "big").glob("*.seg"))  # no compound segment
+    big.close()
+    again = SearchIndex.open(tmp_path / "big")
+    storage = again._ix.storage
+    assert storage.supports_mmap is False
+    assert again.search("garrison").total == 300
+    again.close()
 
 
 def test_deleted_dir_is_missing(ix: SearchIndex, tmp_path: Path) -> None:

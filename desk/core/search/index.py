@@ -15,13 +15,14 @@ import shutil
 import struct
 import threading
 import warnings
+import weakref
 import zlib
 from collections.abc import Callable, Iterable
 from pathlib import Path
 from typing import Any
 
-from whoosh import index as windex
 from whoosh import query as wq
+from whoosh.filedb.filestore import FileStorage
 from whoosh.scoring import BM25F
 from whoosh.searching import Searcher
 from whoosh.writing import NO_MERGE
@@ -31,9 +32,11 @@ from desk.core.search.query import QueryFilter
 from desk.core.search.readers import (
     GENERATION_FILE,
     ReaderPool,
+    changed_files,
     fsync_dir,
     fsync_tree,
     read_generation,
+    read_stamp,
     write_generation,
 )
 from desk.core.search.schema import doc_fields, make_schema
@@ -52,6 +55,17 @@ CORRUPTION_ERRORS: tuple[type[BaseException], ...] = (
 )  # upserts at least this big may merge segments
 
 
+def _storage(path: Path, readonly: bool) -> FileStorage:
+    """Whoosh storage that reads segment files with seek/read, never into memory.
+
+    With mmap on, Whoosh 2.7.4 wraps a compound segment in ``BytesIO(memoryview)``,
+    which copies the whole file (about 1 GB at 100k passages) into the heap at open.
+    Reading through the OS page cache instead keeps the process small and opens in
+    milliseconds; new segments are written as plain files (``compound=False``).
+    """
+    return FileStorage(str(path), supports_mmap=False, readonly=readonly)
+
+
 class SearchIndex:
     """The Whoosh passage index. See the module docstring for the design.
 
@@ -67,6 +81,8 @@ class SearchIndex:
         self.generation: int | None = None
         self._ix: Any = None
         self._pool = ReaderPool()
+        # Segment files are real open files now: close them if the index is dropped.
+        weakref.finalize(self, self._pool.close)
         self._searcher: Any = None
         self._lock = threading.RLock()
         self._count_cache: dict[str, list[Any]] = {}
@@ -98,10 +114,10 @@ class SearchIndex:
             self.status = "missing"
             if not self.readonly:
                 self.path.mkdir(parents=True, exist_ok=True)
-                self._ix = windex.create_in(str(self.path), make_schema())
+                self._ix = _storage(self.path, False).create_index(make_schema())
                 self._refresh()
             return
-        self._ix = windex.open_dir(str(self.path), readonly=self.readonly)
+        self._ix = _storage(self.path, self.readonly).open_index()
         self._refresh()
         self._probe()
         self.generation = read_generation(self.path, self._ix.latest_generation())
@@ -123,7 +139,17 @@ class SearchIndex:
         return self.path.with_name(f"{self.path.name}.{suffix}")
 
     def _probe(self) -> None:
-        """Touch every segment's files so a garbled index is caught at open."""
+        """Catch a damaged index at open, cheaply (a few reads, no full scan).
+
+        Files whose size differs from the stamp written at the last commit (a
+        truncated copy, a lost file) fail at once; then a few reads from each
+        segment's stored fields, lexicons and postings catch garbled headers.
+        """
+        stamp = read_stamp(self.path)
+        if stamp.get("toc") == self._ix.latest_generation():
+            bad = changed_files(self.path, stamp)
+            if bad:
+                raise OSError(f"index files changed behind our back: {', '.join(bad[:3])}")
         s = self._searcher
         for r, _ in s.reader().leaf_readers():
             n = r.doc_count_all()
@@ -156,7 +182,7 @@ class SearchIndex:
         from whoosh.index import LockError
 
         try:
-            return self._ix.writer(timeout=5.0, **kwargs)
+            return self._ix.writer(timeout=5.0, compound=False, **kwargs)
         except LockError as exc:
             raise LibraryLocked("The search index is being written by another process") from exc
 
@@ -237,8 +263,8 @@ class SearchIndex:
             new = self._sibling("new")
             shutil.rmtree(new, ignore_errors=True)
             new.mkdir(parents=True)
-            ix = windex.create_in(str(new), make_schema())
-            kwargs: dict[str, Any] = {"limitmb": 256}
+            ix = _storage(new, False).create_index(make_schema())
+            kwargs: dict[str, Any] = {"limitmb": 256, "compound": False}
             if procs > 1:
                 kwargs.update(procs=procs, multisegment=True)
             w = ix.writer(**kwargs)
@@ -270,7 +296,7 @@ class SearchIndex:
             new.rename(self.path)
             fsync_dir(self.path.parent)
             shutil.rmtree(old, ignore_errors=True)
-            self._ix = windex.open_dir(str(self.path))
+            self._ix = _storage(self.path, False).open_index()
             self._count_cache.clear()
             self._column_cache.clear()
             self._refresh()

@@ -99,10 +99,28 @@ def fsync_tree(path: Path) -> None:
     fsync_dir(path)
 
 
+def segment_files(path: Path) -> dict[str, int]:
+    """Sizes of the index's data files (everything Whoosh writes but TOC and locks)."""
+    out = {}
+    for child in path.iterdir():
+        name = child.name
+        if name.startswith(("_", GENERATION_FILE)) or name.endswith(("LOCK", ".toc")):
+            continue
+        with contextlib.suppress(OSError):
+            out[name] = child.stat().st_size
+    return out
+
+
 def write_generation(path: Path, generation: int, toc_generation: int) -> None:
-    """Atomically record the caller's generation next to the Whoosh TOC generation."""
+    """Atomically record the caller's generation next to the Whoosh TOC generation.
+
+    The stamp also lists every data file with its size, so opening can tell a
+    truncated or missing file without reading the index.
+    """
     tmp = path / (GENERATION_FILE + ".tmp")
-    data = json.dumps({"generation": generation, "toc": toc_generation})
+    data = json.dumps(
+        {"generation": generation, "toc": toc_generation, "files": segment_files(path)}
+    )
     with open(tmp, "w", encoding="utf-8") as fh:
         fh.write(data)
         fh.flush()
@@ -111,12 +129,30 @@ def write_generation(path: Path, generation: int, toc_generation: int) -> None:
     fsync_dir(path)
 
 
-def read_generation(path: Path, toc_generation: int) -> int | None:
-    """The stored generation, or None when missing, unreadable or not for this TOC."""
+def read_stamp(path: Path) -> dict[str, Any]:
+    """The generation stamp as written, or {} when missing or unreadable."""
     try:
         data = json.loads((path / GENERATION_FILE).read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return {}
+    return data if isinstance(data, dict) else {}
+
+
+def read_generation(path: Path, toc_generation: int) -> int | None:
+    """The stored generation, or None when missing, unreadable or not for this TOC."""
+    data = read_stamp(path)
+    try:
         if int(data["toc"]) != toc_generation:
             return None  # killed between the Whoosh commit and this stamp
         return int(data["generation"])
-    except (OSError, ValueError, KeyError, TypeError):
+    except (ValueError, KeyError, TypeError):
         return None
+
+
+def changed_files(path: Path, stamp: dict[str, Any]) -> list[str]:
+    """Data files the stamp lists whose size differs now (or that are gone)."""
+    files = stamp.get("files")
+    if not isinstance(files, dict):
+        return []
+    now = segment_files(path)
+    return sorted(name for name, size in files.items() if now.get(name) != size)
