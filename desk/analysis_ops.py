@@ -510,7 +510,7 @@ def timeline(lib: Library, query: str | None = None) -> list[TimelineEvent]:
     with lib._lock:
         wanted: set[str] | None = None
         if query is not None and query.strip():
-            result = lib.search(query, limit=None)
+            result = lib.search(query, limit=None, counts=False)
             wanted = {h.id for h in result.hits}
         rows = lib.store.conn.execute(
             "SELECT e.passage_id, e.date, e.precision, e.approximate, e.start, e.text, p.title "

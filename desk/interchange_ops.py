@@ -113,7 +113,7 @@ def _export_ids(lib: Library, query: str | None, ids: Sequence[str] | None) -> l
             with contextlib.suppress(NotFound):
                 wanted.append(store.resolve_id(ref))
     elif query is not None and query.strip():
-        wanted = [h.id for h in lib.search(query, limit=None).hits]
+        wanted = [h.id for h in lib.search(query, limit=None, counts=False).hits]
         if not wanted:
             raise UserError(f"No passages match {query!r}; nothing was exported.")
     else:

@@ -991,8 +991,12 @@ class Library:
         limit: int | None = 50,
         sort: str = "relevance",
         restrict: Any = None,
+        counts: bool = True,
     ) -> SearchResult:
-        """Search with the query language (see ``desk.core.search.query``)."""
+        """Search with the query language (see ``desk.core.search.query``).
+
+        ``counts=False`` leaves ``tag_counts``/``source_counts`` empty (cheaper).
+        """
         with self._lock:
             matcher = self._entity_matcher()
             return self._index.search(
@@ -1002,6 +1006,7 @@ class Library:
                 restrict=restrict,
                 expand=matcher.expand,
                 entity_keys=matcher.keys_for,
+                counts=counts,
             )
 
     def stats(self) -> dict[str, int]:

@@ -451,7 +451,7 @@ def search(
     """Search passages with the query language (see README: Searching)."""
     text = " ".join(query)
     with open_library(ctx, readonly=(library_path(ctx) / "desk.sqlite").exists()) as lib:
-        result = lib.search(text, limit=limit, sort=sort)
+        result = lib.search(text, limit=limit, sort=sort, counts=False)
     for notice in result.notices:
         click.echo(notice, err=True)
     if result.suggestions:

@@ -23,6 +23,7 @@ from typing import Any
 
 from whoosh import query as wq
 from whoosh.filedb.filestore import FileStorage
+from whoosh.filedb.structfile import BufferFile
 from whoosh.scoring import BM25F
 from whoosh.searching import Searcher
 from whoosh.writing import NO_MERGE
@@ -55,15 +56,28 @@ CORRUPTION_ERRORS: tuple[type[BaseException], ...] = (
 )  # upserts at least this big may merge segments
 
 
-def _storage(path: Path, readonly: bool) -> FileStorage:
+class _Storage(FileStorage):
     """Whoosh storage that reads segment files with seek/read, never into memory.
 
     With mmap on, Whoosh 2.7.4 wraps a compound segment in ``BytesIO(memoryview)``,
     which copies the whole file (about 1 GB at 100k passages) into the heap at open.
     Reading through the OS page cache instead keeps the process small and opens in
     milliseconds; new segments are written as plain files (``compound=False``).
+
+    The exception is the small per-document columns (sort keys, field lengths: a few
+    MB at 100k): Whoosh reads them one value at a time, a system call each, so they
+    are read into memory whole. Stored fields (``_stored.col``) stay on disk.
     """
-    return FileStorage(str(path), supports_mmap=False, readonly=readonly)
+
+    def open_file(self, name: str, *args: Any, **kwargs: Any) -> Any:
+        if name.endswith(".col") and not name.endswith("_stored.col"):
+            with open(self._fpath(name), "rb") as fh:
+                return BufferFile(fh.read(), name=name)
+        return super().open_file(name, *args, **kwargs)
+
+
+def _storage(path: Path, readonly: bool) -> FileStorage:
+    return _Storage(str(path), supports_mmap=False, readonly=readonly)
 
 
 class SearchIndex:
@@ -89,6 +103,7 @@ class SearchIndex:
         self._empty_cache: tuple[Any, Any] | None = None
         self._sorted_cache: dict[Any, list[int]] = {}
         self._column_cache: dict[Any, list[Any]] = {}
+        self._norm_cache: dict[Any, bytes] = {}
         self._trash_cache: Any = None
         self._version = 0
 
@@ -166,7 +181,7 @@ class SearchIndex:
         reader = self._pool.reader(self._ix.storage, toc.schema, toc)
         self._searcher = Searcher(reader, weighting=BM25F(), closereader=False)
         live = set(self._pool.segment_ids())
-        for cache in (self._count_cache, self._column_cache):
+        for cache in (self._count_cache, self._column_cache, self._norm_cache):
             for key in [k for k in cache if (k[0] if isinstance(k, tuple) else k) not in live]:
                 del cache[key]
         self._version += 1
@@ -355,8 +370,13 @@ class SearchIndex:
         sort: str = "relevance",
         expand: Callable[[str], list[str]] | None = None,
         entity_keys: Callable[[str], list[str]] | None = None,
+        counts: bool = True,
     ) -> SearchResult:
-        """Run a query in the Desk query language. Never raises."""
+        """Run a query in the Desk query language. Never raises.
+
+        ``counts=False`` skips the per-tag and per-source counts (left empty), which
+        cost ~15 ms on a broad query at 100k passages; only the browse pane needs them.
+        """
         with self._lock:
             if self._searcher is None:
                 note = "The search index is unavailable; it is being rebuilt"
@@ -365,7 +385,7 @@ class SearchIndex:
                 from desk.core.search.runner import run_search
 
                 return run_search(
-                    self, query, limit, restrict, sort, expand, entity_keys,
+                    self, query, limit, restrict, sort, expand, entity_keys, counts,
                 )  # fmt: skip
             except Exception as exc:  # a garbled segment shows up here at the latest
                 if isinstance(exc, CORRUPTION_ERRORS):

@@ -2,16 +2,19 @@
 
 from __future__ import annotations
 
+import heapq
 from collections import Counter
 from collections.abc import Callable
+from itertools import chain
+from operator import itemgetter
 from typing import TYPE_CHECKING, Any
 
 from whoosh import query as wq
-from whoosh.collectors import FilterCollector, SortingCollector, TopCollector
 
 from desk.core.search.analysis import iter_pieces, stem_word
 from desk.core.search.compiler import Compiler, has_cjk, restrict_query
 from desk.core.search.query import ParsedQuery, QueryFilter, parse
+from desk.core.search.scoring import Evaluator
 from desk.core.search.snippets import make_snippet
 from desk.core.types import Hit, SearchResult
 
@@ -127,46 +130,30 @@ def _count_maps(ix: SearchIndex, reader: Any) -> tuple[list[Any], list[str]]:
     return tags_all, src_all
 
 
-class _TopAll(TopCollector):
-    """Top-N by score that also remembers every matching docnum (one pass, no skipping)."""
-
-    def prepare(self, top_searcher: Any, q: Any, context: Any) -> None:
-        super().prepare(top_searcher, q, context)
-        self.every: list[int] = []
-
-    def _collect(self, global_docnum: int, score: float) -> Any:
-        self.every.append(global_docnum)
-        return super()._collect(global_docnum, score)
-
-
 def _run(
-    s: Any, q: wq.Query, mask: bool, limit: int | None, sort: str
+    ix: SearchIndex, s: Any, q: wq.Query, exclude: set[int], limit: int | None, sort: str
 ) -> tuple[list[tuple[int, float]], list[int]]:
-    """Top hits as (docnum, score) and every matching docnum."""
+    """Top hits as (docnum, score) and every matching docnum (see ``scoring.py``)."""
+    scores = Evaluator(s, ix._norm_cache).evaluate(q)
+    if exclude:
+        if len(exclude) < len(scores):
+            for d in exclude:
+                scores.pop(d, None)
+        else:
+            scores = {d: sc for d, sc in scores.items() if d not in exclude}
+    every = list(scores)
+    n = len(every) if limit is None else min(limit, len(every))
     if sort in SORTS:
         fieldname, reverse = SORTS[sort]
-        child: Any = SortingCollector(fieldname, limit=limit, reverse=reverse)
-    else:
-        child = _TopAll(limit=limit or 10**9, usequality=False)
-    c = FilterCollector(child, restrict=_TRASH) if mask else child
-    s.search_with_collector(q, c)
-    res = c.results()
-    top = [(res.docnum(i), 0.0 if sort in SORTS else (res.score(i) or 0.0))
-           for i in range(res.scored_length())]  # fmt: skip
-    every = sorted(child.docset) if sort in SORTS else child.every
-    return top, every
+        keys = _column(ix, s, fieldname)
+        pick = heapq.nlargest if reverse else heapq.nsmallest
+        return [(d, 0.0) for d in pick(n, every, key=keys.__getitem__)], every
+    return heapq.nlargest(n, scores.items(), key=itemgetter(1)), every
 
 
-def _sorted_all(ix: SearchIndex, s: Any, sort: str, trash: set[int]) -> list[int]:
-    """Every live docnum in ``sort`` order, cached until the index changes."""
-    key = (ix._version, sort, bool(trash))
-    cache = ix._sorted_cache
-    if key in cache:
-        return cache[key]
-    fieldname, reverse = SORTS[sort]
-    keys: list[str] = []
-    live: list[int] = []
-    base = 0
+def _column(ix: SearchIndex, s: Any, fieldname: str) -> list[Any]:
+    """A sortable column's value for every global docnum, cached per segment."""
+    keys: list[Any] = []
     for r, _ in s.reader().leaf_readers():
         n = r.doc_count_all()
         segid = r.segment().segment_id()
@@ -176,6 +163,21 @@ def _sorted_all(ix: SearchIndex, s: Any, sort: str, trash: set[int]) -> list[int
             col = [reader[d] for d in range(n)]
             ix._column_cache[(segid, fieldname)] = col
         keys.extend(col)
+    return keys
+
+
+def _sorted_all(ix: SearchIndex, s: Any, sort: str, trash: set[int]) -> list[int]:
+    """Every live docnum in ``sort`` order, cached until the index changes."""
+    key = (ix._version, sort, bool(trash))
+    cache = ix._sorted_cache
+    if key in cache:
+        return cache[key]
+    fieldname, reverse = SORTS[sort]
+    keys = _column(ix, s, fieldname)
+    live: list[int] = []
+    base = 0
+    for r, _ in s.reader().leaf_readers():
+        n = r.doc_count_all()
         if r.has_deletions():
             # Whoosh 2.7.4 readers have no deleted_docs(); all_doc_ids() yields the live ones.
             live.extend(base + d for d in r.all_doc_ids())
@@ -198,6 +200,7 @@ def run_search(
     sort: str,
     expand: Callable[[str], list[str]] | None,
     entity_keys: Callable[[str], list[str]] | None,
+    counts: bool = True,
 ) -> SearchResult:
     s = ix._searcher
     reader = s.reader()
@@ -230,27 +233,29 @@ def run_search(
         top = [(d, 0.0) for d in (every if limit is None else every[:limit])]
         hits = _hits(s, set(), top, False)
         result = SearchResult(hits, len(every), notices=notices, terms=parsed.words)
-        _fill_counts(ix, reader, result, every, True, include_trash)
+        if counts:
+            _fill_counts(ix, reader, result, every, True, include_trash)
         return result
     if empty:
         q = wq.Every()
     if rq is not None:
         q = wq.And([q, rq])
-    top, every = _run(s, q, bool(trash), limit, sort)
+    top, every = _run(ix, s, q, trash, limit, sort)
     fuzzy = False
     if not every and not empty:
         fq, _ = build(True)
         if fq is not None:
             if rq is not None:
                 fq = wq.And([fq, rq])
-            ftop, fevery = _run(s, fq, bool(trash), limit, sort)
+            ftop, fevery = _run(ix, s, fq, trash, limit, sort)
             if fevery:
                 fuzzy, q, top, every = True, fq, ftop, fevery
                 shown = " ".join(parsed.words) or text
                 notices.append(f"Showing close matches for “{shown}”")
     hits = _hits(s, _all_terms(q), top, fuzzy)
     result = SearchResult(hits, len(every), notices=notices, fuzzy=fuzzy, terms=parsed.words)
-    _fill_counts(ix, reader, result, every, False, include_trash)
+    if counts:
+        _fill_counts(ix, reader, result, every, False, include_trash)
     if not empty and (len(every) < 3 or fuzzy):
         result.suggestions = _suggest(s, parsed, text)
     return result
@@ -304,13 +309,10 @@ def _fill_counts(
         result.tag_counts, result.source_counts = ix._empty_cache[1]
         return
     tags, src = _count_maps(ix, reader)
-    tc: Counter[str] = Counter()
-    sc: Counter[str] = Counter()
-    for d in matched:
-        tc.update(tags[d])
-        name = src[d]
-        if name:
-            sc[name] += 1
+    tc = Counter(chain.from_iterable(map(tags.__getitem__, matched)))
+    sc = Counter(map(src.__getitem__, matched))
+    sc.pop("", None)
+    sc.pop(None, None)
     result.tag_counts = dict(tc)
     result.source_counts = dict(sc)
     if cacheable:

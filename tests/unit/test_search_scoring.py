@@ -1,0 +1,127 @@
+"""The block evaluator (``scoring.py``) finds exactly what Whoosh finds, scored as Whoosh does."""
+
+from __future__ import annotations
+
+import dataclasses
+from pathlib import Path
+
+import pytest
+from whoosh import query as wq
+
+from desk.core.search import SearchIndex
+from desk.core.search.compiler import Compiler
+from desk.core.search.query import parse
+from desk.core.search.runner import _Expander
+from desk.core.search.scoring import Evaluator
+from tests.unit.test_search_index import DOCS, doc
+
+QUERIES = [
+    "border",
+    "border wakhan",
+    "border OR граница",
+    "border -wakhan",
+    "NOT border",
+    '"tajik afghan"',
+    '"border clashes near"',
+    "title:frontier",
+    "tag:place",
+    "tag:place/wakhan OR tag:actor/china",
+    "source:eurasianet",
+    "publisher:tass",
+    "entity:rahmon",
+    "lang:ru",
+    "grade:B2",
+    "reliability:<=C",
+    "credibility:<3",
+    "published:2021",
+    "published:>=2021-10",
+    "clipped:<2026-01-05",
+    "bord*",
+    "тадж*",
+    "smugling~",
+    "塔吉克斯坦 边境",
+    '"塔吉克斯坦与阿富汗"',
+    "哨",
+    "is:annotated",
+    "has:annotation OR is:untagged",
+    "(border OR frontier) AND NOT tag:place/wakhan",
+    "",
+]
+
+MORE = [
+    doc("p7", "Border guards and smugglers on the Panj river.", tags=("topic/border",)),
+    doc(
+        "p8",
+        "Another border post, near the Wakhan corridor.",
+        source_title="Asia-Plus",
+        source_id=5,
+    ),
+]
+
+
+@pytest.fixture
+def ix(tmp_path: Path) -> SearchIndex:
+    index = SearchIndex.open(tmp_path / "index")
+    index.rebuild(DOCS, total=len(DOCS), generation=1)
+    # A second and third segment, and deletions in the first (edits replace docs).
+    index.upsert(MORE, generation=2)
+    changed = dataclasses.replace(DOCS[0], body="Clashes on the Tajik-Afghan border, again.")
+    index.upsert([changed], generation=3)
+    index.delete(["p5"], generation=4)
+    assert index.segment_count() >= 2
+    yield index
+    index.close()
+
+
+def compiled(ix: SearchIndex, text: str) -> wq.Query:
+    q = Compiler(fuzzy=text.endswith("~")).compile(parse(text).node)
+    if q is None:
+        return wq.Every()
+    if isinstance(q, wq.Not):
+        q = wq.And([wq.Every(), q])
+    return _Expander(ix._searcher.reader())(q)
+
+
+@pytest.mark.parametrize("text", QUERIES)
+def test_same_documents_as_whoosh(ix: SearchIndex, text: str) -> None:
+    q = compiled(ix, text)
+    s = ix._searcher
+    got = set(Evaluator(s, {}).evaluate(q))
+    assert got == set(s.docs_for_query(q))
+
+
+@pytest.mark.parametrize("text", ["border", "border wakhan", "border OR corridor", "tajik"])
+def test_scores_match_whoosh_bm25f(ix: SearchIndex, text: str) -> None:
+    q = compiled(ix, text)
+    s = ix._searcher
+    ours = Evaluator(s, {}).evaluate(q)
+    theirs = {hit.docnum: hit.score for hit in s.search(q, limit=None)}
+    assert ours.keys() == theirs.keys() and ours
+    for d, score in theirs.items():
+        assert ours[d] == pytest.approx(score, rel=1e-5)
+
+
+def test_deleted_documents_never_match(ix: SearchIndex) -> None:
+    s = ix._searcher
+    ev = Evaluator(s, {})
+    assert ev.deleted()  # the replaced p1 and the deleted p5 are still in segment one
+    for text in ("border", "Рахмон", "", "NOT wakhan"):
+        assert not set(ev.evaluate(compiled(ix, text))) & ev.deleted()
+
+
+def test_search_totals_and_order_through_the_index(ix: SearchIndex) -> None:
+    # "border": p1 (edited, new segment), p4, p7, p8; p6 matches but is in the trash.
+    res = ix.search("border", limit=2)
+    assert res.total == 4 and len(res.hits) == 2
+    assert [h.score for h in res.hits] == sorted((h.score for h in res.hits), reverse=True)
+    assert {h.id for h in ix.search("border", limit=None).hits} == {"p1", "p4", "p7", "p8"}
+    assert {h.id for h in ix.search("border is:trashed", limit=None).hits} == {"p6"}
+    newest = ix.search("border", limit=None, sort="newest").hits
+    assert [h.clipped for h in newest] == sorted((h.clipped for h in newest), reverse=True)
+
+
+def test_counts_are_optional(ix: SearchIndex) -> None:
+    full = ix.search("border")
+    assert full.tag_counts["topic/border"] == 2 and full.source_counts["Asia-Plus"] == 1
+    bare = ix.search("border", counts=False)
+    assert bare.total == full.total and not bare.tag_counts and not bare.source_counts
