@@ -17,7 +17,13 @@ class Setting:
 
 
 SETTINGS: tuple[Setting, ...] = (
-    Setting("search/debounce_ms", int, 120, "Delay after the last keystroke before searching."),
+    Setting(
+        "search/debounce_ms",
+        int,
+        0,
+        "Delay after a keystroke before searching (keystrokes made while a search runs"
+        " are folded into the next one anyway).",
+    ),
     Setting("search/page_size", int, 200, "Hits fetched per page in the notes list."),
     Setting("search/max_hits", int, 5000, "Most hits the notes list will page in."),
     Setting(

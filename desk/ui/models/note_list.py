@@ -93,6 +93,10 @@ class NoteListModel(QAbstractListModel):
         finally:
             self.endInsertRows()
 
+    def fetch_failed(self) -> None:
+        """The search for more rows failed: let scrolling ask again."""
+        self._fetching = False
+
     def set_max(self, n: int) -> None:
         self._max = max(1, n)
 

@@ -1,8 +1,10 @@
 """The middle pane: the search box, the sort picker and the notes list.
 
-Searching runs off the UI thread (``run_in_background``), debounced after the
-last keystroke; a sequence number drops results that a newer search made
-stale. The list is a QListView over :class:`NoteListModel` painted by
+Searching runs off the UI thread (``run_in_background``). A keystroke after a
+pause searches at once (``debounce_ms`` is 0 by default); at most one search is
+in flight, and keystrokes made meanwhile are folded into one search that starts
+as soon as it returns. A sequence number drops results that a newer search made
+stale, so the list never shows a query the box no longer holds. The list is a QListView over :class:`NoteListModel` painted by
 :class:`NoteDelegate` (title, source and date, grade badge, tag chips and the
 highlighted snippet).
 """
@@ -10,6 +12,8 @@ highlighted snippet).
 from __future__ import annotations
 
 import html
+from collections import OrderedDict
+from dataclasses import dataclass
 from typing import Any
 
 from PySide6.QtCore import (
@@ -71,6 +75,16 @@ def snippet_html(snippet: str) -> str:
     ).replace("\x03", "</span>")
 
 
+@dataclass(frozen=True)
+class _Request:
+    """One search the pane wants: its sequence number, size and how to show it."""
+
+    seq: int
+    limit: int
+    append: bool
+    quiet: bool = False
+
+
 class NoteDelegate(QStyledItemDelegate):
     """Paints a note row: title + badge, meta + tag chips, two lines of snippet."""
 
@@ -78,12 +92,24 @@ class NoteDelegate(QStyledItemDelegate):
     PAD_Y = 8
     SNIPPET_LINES = 2
 
+    SNIPPET_CACHE = 200  # laid-out snippets kept (a few screens of rows)
+
     def __init__(self, parent: QObject | None = None) -> None:
         super().__init__(parent)
-        self._doc = QTextDocument()
-        self._doc.setDocumentMargin(0)
+        self._font_cache: dict[str, tuple[QFont, QFont, QFont, QFont]] = {}
+        # Parsing and laying out a snippet's HTML is most of a row's paint;
+        # scrolling back over rows, or repainting them, reuses the layout.
+        self._snippets: OrderedDict[tuple[str, int, bool, str], QTextDocument] = OrderedDict()
 
     def _fonts(self, base: QFont) -> tuple[QFont, QFont, QFont, QFont]:
+        key = base.key()
+        fonts = self._font_cache.get(key)
+        if fonts is None:
+            fonts = self._font_cache[key] = self._make_fonts(base)
+        return fonts
+
+    @staticmethod
+    def _make_fonts(base: QFont) -> tuple[QFont, QFont, QFont, QFont]:
         title = QFont(base)
         title.setPointSizeF(base.pointSizeF() * 1.08)
         title.setWeight(QFont.Weight.DemiBold)
@@ -201,15 +227,33 @@ class NoteDelegate(QStyledItemDelegate):
         snippet = str(index.data(SNIPPET_ROLE) or "")
         if snippet:
             sfm = QFontMetrics(snip_f)
-            doc = self._doc
-            doc.setDefaultFont(snip_f)
-            doc.setDefaultStyleSheet(f"body {{ color: {c.text}; }}")
-            doc.setHtml(f'<body style="color:{c.text}">{snippet_html(snippet)}</body>')
-            doc.setTextWidth(right - x)
+            doc = self._snippet_doc(snippet, snip_f, right - x, c)
             clip_h = sfm.lineSpacing() * self.SNIPPET_LINES
             painter.translate(x, y)
             painter.setClipRect(QRect(0, 0, right - x, clip_h))
             doc.drawContents(painter, QRectF(0, 0, right - x, clip_h))
+
+    def _snippet_doc(self, snippet: str, font: QFont, width: int, c: theme.Colors) -> QTextDocument:
+        """The snippet laid out at ``width`` (cached; the least recently drawn go first)."""
+        key = (snippet, width, c.dark, font.key())
+        doc = self._snippets.get(key)
+        if doc is not None:
+            self._snippets.move_to_end(key)
+            return doc
+        doc = QTextDocument()
+        doc.setDocumentMargin(0)
+        doc.setDefaultFont(font)
+        doc.setHtml(f'<body style="color:{c.text}">{snippet_html(snippet)}</body>')
+        doc.setTextWidth(width)
+        self._snippets[key] = doc
+        while len(self._snippets) > self.SNIPPET_CACHE:
+            self._snippets.popitem(last=False)
+        return doc
+
+    def clear_cache(self) -> None:
+        """Forget laid-out snippets (the font or the palette changed)."""
+        self._snippets.clear()
+        self._font_cache.clear()
 
 
 class NoteListView(QListView):
@@ -247,7 +291,7 @@ class NoteListPane(QWidget):
         library: Library,
         parent: QWidget | None = None,
         *,
-        debounce_ms: int = 120,
+        debounce_ms: int = 0,
         page_size: int = 200,
         max_hits: int = 5000,
     ) -> None:
@@ -261,7 +305,8 @@ class NoteListPane(QWidget):
         self._shown_seq = 0
         self._keep: list[str] = []
         self._keep_current = ""
-        self._pending = 0
+        self._in_flight = False
+        self._queued: _Request | None = None
 
         self.search_box = QLineEdit(self)
         self.search_box.setObjectName("searchBox")
@@ -376,7 +421,7 @@ class NoteListPane(QWidget):
             self.view.setCurrentIndex(self.model.index(0, 0))
 
     def is_busy(self) -> bool:
-        return self._pending > 0 or self._timer.isActive()
+        return self._in_flight or self._queued is not None or self._timer.isActive()
 
     def refresh(self) -> None:
         """Run the same search again, keeping the selection."""
@@ -390,37 +435,52 @@ class NoteListPane(QWidget):
         if not keep:
             self._keep, self._keep_current = [], ""
         self._seq += 1
-        seq = self._seq
-        self._run(
-            seq,
-            limit=max(self.page_size, self.model.rowCount() if keep else 0),
-            append=False,
-            quiet=keep,
-        )
+        limit = max(self.page_size, self.model.rowCount() if keep else 0)
+        self._submit(_Request(self._seq, limit, append=False, quiet=keep))
 
     # -- searching ----------------------------------------------------------
-    def _run(self, seq: int, *, limit: int, append: bool, quiet: bool = False) -> None:
+    def _submit(self, req: _Request) -> None:
+        """Run ``req`` now, or after the search in flight (replacing any queued one).
+
+        Searches share the library's lock, so running them side by side only
+        makes each wait; the newest request is the only one worth running next.
+        """
+        if self._in_flight:
+            self._queued = req
+        else:
+            self._run(req)
+
+    def _run(self, req: _Request) -> None:
         query = self.query
         restrict: QueryFilter | None = self.pick.restrict
         sort = self.sort
         lib = self.library
-        self._pending += 1
+        self._in_flight = True
 
         def work() -> SearchResult:
-            return lib.search(query, limit=limit, sort=sort, restrict=restrict)
+            return lib.search(query, limit=req.limit, sort=sort, restrict=restrict)
 
         def done(result: SearchResult) -> None:
-            self._pending -= 1
-            if seq != self._seq:
-                return  # a newer search superseded this one
-            self._show(result, append=append, quiet=quiet)
+            self._in_flight = False
+            # stale when a newer search was asked for since (it may be queued)
+            if req.seq == self._seq and self._queued is None:
+                self._show(result, append=req.append, quiet=req.quiet)
+            self._next()
 
         def failed(exc: BaseException) -> None:
-            self._pending -= 1
-            if seq == self._seq:
+            self._in_flight = False
+            if req.seq == self._seq and self._queued is None:
+                if req.append:
+                    self.model.fetch_failed()
                 self.status.emit(f"Search failed: {exc}")
+            self._next()
 
         run_in_background(work, done, failed)
+
+    def _next(self) -> None:
+        req, self._queued = self._queued, None
+        if req is not None:
+            self._run(req)
 
     def _show(self, result: SearchResult, *, append: bool, quiet: bool = False) -> None:
         self.result = result
@@ -479,14 +539,15 @@ class NoteListPane(QWidget):
 
     # -- slots ----------------------------------------------------------------
     def _on_search_text_changed(self, _text: str) -> None:
-        self._timer.start()
+        self._timer.start()  # 0 ms by default: after the events already queued
 
     def _on_sort_box_changed(self, _i: int) -> None:
         self.sort = str(self.sort_box.currentData())
         self.search_now()
 
     def _on_model_more_wanted(self, limit: int) -> None:
-        self._run(self._seq, limit=limit, append=True)
+        if self._queued is None:  # else a new search is coming; it resets the model
+            self._submit(_Request(self._seq, limit, append=True))
 
     def _on_view_current_changed(self, current: Index, _previous: Index) -> None:
         self.current_changed.emit(str(current.data(ID_ROLE)) if current.isValid() else "")
