@@ -32,13 +32,19 @@ from desk.ui import feedback
 from desk.ui.actions import ActionId, ActionSet, ActionSpec
 from desk.ui.bridge import ChangeBridge
 from desk.ui.models.browse_tree import ALL, Pick
-from desk.ui.panes.browse import BrowsePane
+from desk.ui.panes.browse import BrowsePane, parts_for
 from desk.ui.panes.notelist import NoteListPane
 from desk.ui.panes.reader import ReaderPane
 from desk.ui.state import WindowState
 from desk.ui.tasks import Task, run_in_background
 
 log = logging.getLogger(__name__)
+
+# The reader follows the list's current row once moving pauses: rendering a
+# passage takes tens of milliseconds on the UI thread, too much for every row
+# a held-down arrow key passes, or for every result while the query is typed.
+PREVIEW_MS = 60
+PREVIEW_WHILE_TYPING_MS = 300
 
 
 def ask_text(parent: QWidget, title: str, label: str, text: str = "") -> str | None:
@@ -77,7 +83,6 @@ class MainWindow(QMainWindow):
         self._preview_seq = 0
         self._preview_timer = QTimer(self)
         self._preview_timer.setSingleShot(True)
-        self._preview_timer.setInterval(30)
         self._preview_timer.timeout.connect(self._preview_current)
         self.setObjectName("mainWindow")
         self.setAccessibleName("Desk")
@@ -144,6 +149,7 @@ class MainWindow(QMainWindow):
         self.notes.current_changed.connect(self._on_list_current_changed)
         self.notes.activated.connect(self._on_list_activated)
         self.notes.status.connect(self._on_status)
+        self.notes.search_box.textChanged.connect(self._preview_timer.stop)
         self.notes.searched.connect(lambda _r: self.update_actions())
         self.reader.navigate.connect(self.open_passage)
         self.reader.entity_picked.connect(self._on_entity_picked)
@@ -261,7 +267,7 @@ class MainWindow(QMainWindow):
             theme.apply_theme(app)
         self.notes.view.viewport().update()
         self.reader.reload()
-        self.browse.reload()
+        self.browse.redraw()
 
     def _on_first_results(self, _result: object) -> None:
         if not self._tree_loaded:
@@ -277,7 +283,8 @@ class MainWindow(QMainWindow):
 
     def _on_list_current_changed(self, pid: str) -> None:
         if pid and not self._navigating and pid != self.reader.current_id():
-            self._preview_timer.start()
+            typing = self.notes.search_box.hasFocus()
+            self._preview_timer.start(PREVIEW_WHILE_TYPING_MS if typing else PREVIEW_MS)
         self.update_actions()
 
     def _preview_current(self) -> None:
@@ -319,17 +326,9 @@ class MainWindow(QMainWindow):
         self.open_passage(pid, focus=True)
 
     def _on_library_changed(self, changes: Changes) -> None:
-        structural = (
-            changes.everything
-            or changes.tags
-            or changes.sources
-            or changes.created
-            or changes.deleted
-            or changes.entities
-            or changes.saved_searches
-        )
-        if structural:
-            self.browse.reload()
+        parts = parts_for(changes)
+        if parts:
+            self.browse.reload(parts)
         if not changes.saved_searches or changes.passages or changes.everything:
             self.notes.refresh()
         pid = self.reader.current_id()

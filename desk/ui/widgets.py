@@ -144,8 +144,19 @@ def paint_badge(painter: QPainter, rect: QRectF, grade: str | None, font: QFont)
     painter.restore()
 
 
+_badge_icons: dict[tuple[str | None, str, bool], QIcon] = {}
+
+
 def badge_icon(grade: str | None, font: QFont) -> QIcon:
-    """The badge as an icon (for the browse tree)."""
+    """The badge as an icon (for the browse tree; one per grade, font and palette)."""
+    key = (grade, font.key(), theme.current().dark)
+    icon = _badge_icons.get(key)
+    if icon is None:
+        icon = _badge_icons[key] = _make_badge_icon(grade, font)
+    return icon
+
+
+def _make_badge_icon(grade: str | None, font: QFont) -> QIcon:
     f = QFont(font)
     f.setPointSizeF(max(7.0, font.pointSizeF() * 0.85))
     f.setBold(True)

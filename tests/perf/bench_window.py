@@ -42,6 +42,52 @@ def rss_mb() -> float:
     return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
 
 
+class StallSampler:
+    """Samples the UI thread's Python stack while the heartbeat is late (``--stalls``).
+
+    A stall spent inside Qt's C++ (layout, painting) shows as the Python frame
+    that called into Qt; a stall with the UI thread waiting for the GIL shows
+    wherever it happened to stop.
+    """
+
+    def __init__(self, last_beat_s, clock) -> None:  # type: ignore[no-untyped-def]
+        import threading
+        from collections import Counter
+
+        self._last = last_beat_s
+        self._clock = clock
+        self._main = threading.main_thread().ident
+        self.samples: Counter[str] = Counter()
+        self._stop = threading.Event()
+        self._thread = threading.Thread(target=self._run, daemon=True)
+        self._thread.start()
+
+    def _run(self) -> None:
+        import traceback
+
+        while not self._stop.wait(0.004):
+            late = self._clock.nsecsElapsed() / 1e9 - self._last()
+            if late < 0.025:
+                continue
+            frame = sys._current_frames().get(self._main)
+            if frame is None:
+                continue
+            stack = traceback.extract_stack(frame)[-6:]
+            key = " <- ".join(
+                f"{Path(f.filename).name}:{f.lineno} {f.name}" for f in reversed(stack)
+            )
+            self.samples[key] += 1
+
+    def stop(self) -> None:
+        self._stop.set()
+        self._thread.join()
+
+    def report(self) -> None:
+        print("UI thread during stalls (4 ms samples):")
+        for key, n in self.samples.most_common(12):
+            print(f"  {n:4d}  {key}")
+
+
 def build_library(path: Path, n: int) -> None:
     """Fill a library with ``n`` generated passages (skipped if already there)."""
     from tests.perf.corpus import generate
@@ -114,6 +160,9 @@ def main() -> None:
     parser.add_argument("--n", type=int, default=100_000)
     parser.add_argument("--library", type=Path, default=None)
     parser.add_argument("--query", default="border secur")
+    parser.add_argument(
+        "--stalls", action="store_true", help="Print where the UI thread was during stalls."
+    )
     args = parser.parse_args()
     path = args.library or Path(tempfile.mkdtemp(prefix="desk-bench-")) / "lib"
     build_library(path, args.n)
@@ -168,6 +217,7 @@ def main() -> None:
     timer.setInterval(5)
     timer.timeout.connect(beat)
     timer.start()
+    sampler = StallSampler(lambda: last[0] / 1e9, clock) if args.stalls else None
 
     def pump(ms: int) -> None:
         end = time.perf_counter() + ms / 1000
@@ -210,6 +260,8 @@ def main() -> None:
     scroll_stall = max(gaps) if gaps else 0.0
     rows = window.notes.model.rowCount()
     timer.stop()
+    if sampler is not None:
+        sampler.stop()
     rss = rss_mb()
     n = window.library.stats()["passages"]
     window.close()
@@ -224,6 +276,8 @@ def main() -> None:
     print(f"max UI stall while typing:     {typing_stall:,.0f} ms")
     print(f"max UI stall while scrolling:  {scroll_stall:,.0f} ms  ({rows:,} rows paged in)")
     print(f"RSS:                           {rss:,.0f} MB (before window {rss0:,.0f} MB)")
+    if sampler is not None:
+        sampler.report()
 
 
 if __name__ == "__main__":

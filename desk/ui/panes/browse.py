@@ -3,11 +3,14 @@
 from __future__ import annotations
 
 import logging
+from collections.abc import Callable, Iterable
 from typing import Any
 
 from PySide6.QtCore import QModelIndex, QPersistentModelIndex, Signal
 from PySide6.QtWidgets import QAbstractItemView, QHeaderView, QTreeView, QWidget
 
+from desk.core.changes import Changes
+from desk.core.search.query import QueryFilter
 from desk.library import Library
 from desk.ui.models.browse_tree import (
     ALL,
@@ -23,6 +26,41 @@ from desk.ui.widgets import badge_icon
 
 Index = QModelIndex | QPersistentModelIndex
 log = logging.getLogger(__name__)
+
+
+def _counts(lib: Library) -> dict[str, int]:
+    """All and Trash as the search counts them (what picking either lists)."""
+    return {
+        "passages": lib.search("", limit=0).total,
+        "trashed": lib.search("", limit=0, restrict=QueryFilter(trashed=True)).total,
+    }
+
+
+# What the tree shows, one library call each, cheapest first.
+FETCH: dict[str, Callable[[Library], Any]] = {
+    "counts": _counts,
+    "saved": lambda lib: lib.saved_searches(),
+    "sources": lambda lib: lib.sources(),
+    "tags": lambda lib: lib.tags(),
+    "entities": lambda lib: lib.entities(),
+}
+PARTS = tuple(FETCH)
+
+
+def parts_for(changes: Changes) -> set[str]:
+    """The parts of the tree a change can alter (none for a plain edit)."""
+    if changes.everything or changes.created or changes.deleted:
+        return set(PARTS)  # every count is over live passages
+    parts = set()
+    if changes.tags:
+        parts.add("tags")
+    if changes.sources:
+        parts.add("sources")
+    if changes.entities:
+        parts.add("entities")
+    if changes.saved_searches:
+        parts.add("saved")
+    return parts
 
 
 class BrowsePane(QTreeView):
@@ -64,47 +102,73 @@ class BrowsePane(QTreeView):
             "sec:entities",
         }
         self._current_key = "lib:all"
-        self._seq = 0
-        self._pending = 0
+        self._data: dict[str, Any] = {}
+        self._todo: set[str] = set()
+        self._in_flight: str | None = None
+        self._loaded_once = False
         self.selectionModel().currentChanged.connect(self._on_current_changed)
         self.expanded.connect(lambda i: self._expanded.add(str(i.data(KEY_ROLE))))
         self.collapsed.connect(lambda i: self._expanded.discard(str(i.data(KEY_ROLE))))
 
-    def reload(self, *, background: bool = True) -> None:
-        """Rebuild the tree from the library (counts, tags, sources, ...)."""
+    def reload(self, parts: Iterable[str] | None = None, *, background: bool = True) -> None:
+        """Fetch ``parts`` of the tree again (all by default) and show the result.
+
+        Each part is its own background call, cheapest first, so a search
+        typed meanwhile waits for one part at most, not for the whole tree.
+        Parts asked for while one is in flight join the queue; a part asked
+        for again while it loads is fetched again after.
+        """
+        self._todo |= set(PARTS if parts is None else parts) | (set(PARTS) - self._data.keys())
+        if not background:
+            for part in [p for p in PARTS if p in self._todo]:
+                self._data[part] = FETCH[part](self.library)
+            self._todo.clear()
+            self._install(self._build())
+        elif self._in_flight is None:
+            self._step()
+
+    def redraw(self) -> None:
+        """Build the tree again from what was fetched (e.g. the palette changed)."""
+        if self._data:
+            self._install(self._build())
+
+    def _step(self) -> None:
+        part = next((p for p in PARTS if p in self._todo), None)
+        if part is None:
+            return
+        self._todo.discard(part)
+        self._in_flight = part
         lib = self.library
-        days = self.recent_days
-        self._seq += 1
-        seq = self._seq
 
-        self._pending += 1
-
-        def work() -> Any:
-            return build_tree(
-                stats=lib.stats(),
-                tags=lib.tags(),
-                sources=lib.sources(),
-                entities=lib.entities(),
-                saved=lib.saved_searches(),
-                recent_days=days,
-            )
-
-        def done(root: Any) -> None:
-            self._pending -= 1
-            if seq == self._seq:
-                self._install(root)
+        def done(value: Any) -> None:
+            self._in_flight = None
+            self._data[part] = value
+            # The first time, show each part as it comes; later, once at the end.
+            if not self._todo or not self._loaded_once:
+                self._install(self._build())
+                self._loaded_once = not (set(PARTS) - self._data.keys())
+            self._step()
 
         def failed(exc: BaseException) -> None:
-            self._pending -= 1
-            log.warning("browse pane not refreshed: %s", exc)
+            self._in_flight = None
+            log.warning("browse pane not refreshed (%s): %s", part, exc)
+            self._step()
 
-        if background:
-            run_in_background(work, done, failed)
-        else:
-            done(work())
+        run_in_background(lambda: FETCH[part](lib), done, failed)
+
+    def _build(self) -> Any:
+        d = self._data
+        return build_tree(
+            stats=d.get("counts", {}),
+            tags=d.get("tags", []),
+            sources=d.get("sources", []),
+            entities=d.get("entities", []),
+            saved=d.get("saved", []),
+            recent_days=self.recent_days,
+        )
 
     def is_busy(self) -> bool:
-        return self._pending > 0
+        return self._in_flight is not None or bool(self._todo)
 
     def _install(self, root: Any) -> None:
         self._decorate(root)
