@@ -17,7 +17,9 @@ grades, dates, flags, ids) only select and add nothing to the score.
 from __future__ import annotations
 
 from collections.abc import Iterable
+from itertools import accumulate
 from math import log
+from pickle import loads
 from typing import Any
 
 from whoosh import query as wq
@@ -189,37 +191,49 @@ class Evaluator:
         return out
 
     def _phrase(self, fieldname: str, words: list[Any], boost: float) -> Scores:
-        if not words:
-            return {}
-        if len(words) == 1:
-            return self._term(fieldname, words[0], boost)
-        fmt = self.fields[fieldname].format
+        """Docs where ``words`` occur at consecutive positions, scored like an And."""
+        if len(words) < 2:
+            return self._term(fieldname, words[0], boost) if words else {}
+        idfs = []
+        for w in words:
+            df = self.s.doc_frequency(fieldname, w)
+            if not df:
+                return {}
+            idfs.append((log(self.n_all / (df + 1)) + 1) * boost * (K1 + 1))
         out: Scores = {}
-        base_scores = self._and([wq.Term(fieldname, w) for w in words], boost)
-        if not base_scores:
-            return {}
         for r, base in self.leaves:
-            lo, hi = base, base + r.doc_count_all()
-            cand = {d - base for d in base_scores if lo <= d < hi}
-            if not cand:
-                continue
-            spans: list[dict[int, bytes]] = []
+            maps: list[dict[int, tuple[float, bytes]]] = []
             for w in words:
-                got = _postings(r, fieldname, w, weights=False, values=True, only=cand)
+                got = _postings(r, fieldname, w, weights=True, values=True)
                 if got is None:
-                    cand = set()
                     break
-                ids, _, values = got
-                spans.append(dict(zip(ids, values, strict=True)))
-                cand &= spans[-1].keys()
-            for d in cand:
-                starts = set(fmt.decode_positions(spans[0][d]))
-                for offset, vals in enumerate(spans[1:], 1):
-                    starts &= {p - offset for p in fmt.decode_positions(vals[d])}
-                    if not starts:
-                        break
-                if starts:
-                    out[base + d] = base_scores[base + d]
+                ids, ws, vs = got
+                maps.append(dict(zip(ids, zip(ws, vs, strict=True), strict=True)))
+            else:
+                order = sorted(range(len(words)), key=lambda i: len(maps[i]))
+                cand = maps[order[0]].keys()
+                for i in order[1:]:
+                    cand = cand & maps[i].keys()
+                if not cand:
+                    continue
+                lengths, norm = self._norm(r, fieldname)
+                first, rest = maps[0], [(m, (-i).__add__) for i, m in enumerate(maps[1:], 1)]
+                for d in cand:
+                    starts = set(_positions(first[d][1]))
+                    for m, back in rest:
+                        if len(rest) == 1:  # the common two-word phrase: any adjacency
+                            if starts.isdisjoint(map(back, _positions(m[d][1]))):
+                                starts = set()
+                            break
+                        starts.intersection_update(map(back, _positions(m[d][1])))
+                        if not starts:
+                            break
+                    if starts:
+                        nd = norm[lengths[d]]
+                        out[base + d] = sum(
+                            k * m[d][0] / (m[d][0] + nd) for k, m in zip(idfs, maps, strict=True)
+                        )
+            _drop_deleted(r, base, out)
         return out
 
     def _multi(self, q: Any) -> Scores:
@@ -246,6 +260,14 @@ def _scaled(scores: Scores, boost: float) -> Scores:
     if boost == 1.0 or not scores:
         return scores
     return {d: sc * boost for d, sc in scores.items()}
+
+
+def _positions(value: bytes) -> Iterable[int]:
+    """Positions of one posting of a ``Positions`` field (Whoosh's encoding, decoded fast).
+
+    The value is a 4-byte count and a pickled list of position deltas.
+    """
+    return accumulate(loads(value[4:] if value.endswith(b".") else value[4:] + b"."))
 
 
 def _length_bytes(r: Any, fieldname: str) -> bytes:
