@@ -12,7 +12,7 @@ from desk.core.search import SearchIndex
 from desk.core.search.compiler import Compiler
 from desk.core.search.query import parse
 from desk.core.search.runner import _Expander
-from desk.core.search.scoring import Evaluator
+from desk.core.search.scoring import Evaluator, SegmentCache
 from tests.unit.test_search_index import DOCS, doc
 
 QUERIES = [
@@ -86,7 +86,7 @@ def compiled(ix: SearchIndex, text: str) -> wq.Query:
 def test_same_documents_as_whoosh(ix: SearchIndex, text: str) -> None:
     q = compiled(ix, text)
     s = ix._searcher
-    got = set(Evaluator(s, {}).evaluate(q))
+    got = set(Evaluator(s, SegmentCache()).evaluate(q))
     assert got == set(s.docs_for_query(q))
 
 
@@ -94,7 +94,7 @@ def test_same_documents_as_whoosh(ix: SearchIndex, text: str) -> None:
 def test_scores_match_whoosh_bm25f(ix: SearchIndex, text: str) -> None:
     q = compiled(ix, text)
     s = ix._searcher
-    ours = Evaluator(s, {}).evaluate(q)
+    ours = Evaluator(s, SegmentCache()).evaluate(q)
     theirs = {hit.docnum: hit.score for hit in s.search(q, limit=None)}
     assert ours.keys() == theirs.keys() and ours
     for d, score in theirs.items():
@@ -103,7 +103,7 @@ def test_scores_match_whoosh_bm25f(ix: SearchIndex, text: str) -> None:
 
 def test_deleted_documents_never_match(ix: SearchIndex) -> None:
     s = ix._searcher
-    ev = Evaluator(s, {})
+    ev = Evaluator(s, SegmentCache())
     assert ev.deleted()  # the replaced p1 and the deleted p5 are still in segment one
     for text in ("border", "Рахмон", "", "NOT wakhan"):
         assert not set(ev.evaluate(compiled(ix, text))) & ev.deleted()
@@ -125,3 +125,29 @@ def test_counts_are_optional(ix: SearchIndex) -> None:
     assert full.tag_counts["topic/border"] == 2 and full.source_counts["Asia-Plus"] == 1
     bare = ix.search("border", counts=False)
     assert bare.total == full.total and not bare.tag_counts and not bare.source_counts
+
+
+def test_cached_postings_never_outlive_a_change(ix: SearchIndex) -> None:
+    assert {h.id for h in ix.search("corridor", limit=None).hits} == {"p8"}
+    assert ix._segment_cache.postings  # the words were cached
+    ix.delete(["p8"], generation=5)
+    assert ix.search("corridor").total == 0
+    ix.upsert([doc("p9", "A new corridor post.")], generation=6)
+    assert [h.id for h in ix.search("corridor").hits] == ["p9"]
+    ix.optimize()  # merges: the old segments' cache entries go with them
+    live = set(ix._pool.segment_ids())
+    assert {k[0] for k in ix._segment_cache.postings} <= live
+    assert [h.id for h in ix.search("corridor").hits] == ["p9"]
+
+
+def test_segment_cache_keeps_within_its_budget() -> None:
+    from array import array
+
+    cache = SegmentCache(budget_bytes=10_000)
+    for i in range(50):
+        cache.put_postings(("seg", "all", f"w{i}"), array("i", range(100)), array("f", [1.0] * 100))
+    assert cache.used <= 10_000 and len(cache.postings) < 50
+    assert cache.get_postings(("seg", "all", "w49")) is not None  # newest kept
+    assert cache.get_postings(("seg", "all", "w0")) is None  # oldest dropped
+    cache.prune(set())
+    assert not cache.postings and cache.used == 0

@@ -41,6 +41,7 @@ from desk.core.search.readers import (
     write_generation,
 )
 from desk.core.search.schema import doc_fields, make_schema
+from desk.core.search.scoring import SegmentCache
 from desk.core.types import IndexDoc, SearchResult
 
 BULK = 2000
@@ -103,7 +104,7 @@ class SearchIndex:
         self._empty_cache: tuple[Any, Any] | None = None
         self._sorted_cache: dict[Any, list[int]] = {}
         self._column_cache: dict[Any, list[Any]] = {}
-        self._norm_cache: dict[Any, bytes] = {}
+        self._segment_cache = SegmentCache()
         self._trash_cache: Any = None
         self._version = 0
 
@@ -181,7 +182,8 @@ class SearchIndex:
         reader = self._pool.reader(self._ix.storage, toc.schema, toc)
         self._searcher = Searcher(reader, weighting=BM25F(), closereader=False)
         live = set(self._pool.segment_ids())
-        for cache in (self._count_cache, self._column_cache, self._norm_cache):
+        self._segment_cache.prune(live)
+        for cache in (self._count_cache, self._column_cache):
             for key in [k for k in cache if (k[0] if isinstance(k, tuple) else k) not in live]:
                 del cache[key]
         self._version += 1

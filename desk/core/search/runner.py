@@ -134,7 +134,7 @@ def _run(
     ix: SearchIndex, s: Any, q: wq.Query, exclude: set[int], limit: int | None, sort: str
 ) -> tuple[list[tuple[int, float]], list[int]]:
     """Top hits as (docnum, score) and every matching docnum (see ``scoring.py``)."""
-    scores = Evaluator(s, ix._norm_cache).evaluate(q)
+    scores = Evaluator(s, ix._segment_cache).evaluate(q)
     if exclude:
         if len(exclude) < len(scores):
             for d in exclude:

@@ -16,6 +16,8 @@ grades, dates, flags, ids) only select and add nothing to the score.
 
 from __future__ import annotations
 
+from array import array
+from collections import OrderedDict
 from collections.abc import Iterable
 from itertools import accumulate
 from math import log
@@ -32,22 +34,69 @@ K1 = 1.2
 Scores = dict[int, float]
 
 
+class SegmentCache:
+    """What the evaluator keeps between queries, keyed by segment id first.
+
+    Segments never change once written (deletions live in the TOC), so a segment's
+    field-length bytes and a term's decoded postings stay valid until the segment is
+    merged away; :meth:`prune` drops those of vanished segments. Decoded postings
+    (compact arrays, 8 bytes a posting) are kept least-recently-used within a budget:
+    search as you type asks for the same words at every keystroke.
+    """
+
+    def __init__(self, budget_bytes: int = 48 << 20) -> None:
+        self.lengths: dict[tuple[str, str], bytes] = {}
+        self.postings: OrderedDict[tuple[str, str, Any], tuple[array, array]] = OrderedDict()
+        self.budget = budget_bytes
+        self.used = 0
+
+    def get_postings(self, key: tuple[str, str, Any]) -> tuple[array, array] | None:
+        got = self.postings.get(key)
+        if got is not None:
+            self.postings.move_to_end(key)
+        return got
+
+    def put_postings(self, key: tuple[str, str, Any], ids: array, weights: array) -> None:
+        size = ids.itemsize * len(ids) + weights.itemsize * len(weights) + 200
+        if size > self.budget // 4:
+            return
+        old = self.postings.pop(key, None)
+        if old is not None:
+            self.used -= _size(old)
+        self.postings[key] = (ids, weights)
+        self.used += size
+        while self.used > self.budget and self.postings:
+            _k, dropped = self.postings.popitem(last=False)
+            self.used -= _size(dropped)
+
+    def prune(self, live: set[str]) -> None:
+        """Forget everything about segments not in ``live``."""
+        for key in [k for k in self.lengths if k[0] not in live]:
+            del self.lengths[key]
+        for key in [k for k in self.postings if k[0] not in live]:
+            self.used -= _size(self.postings.pop(key))
+
+
+def _size(entry: tuple[array, array]) -> int:
+    ids, weights = entry
+    return ids.itemsize * len(ids) + weights.itemsize * len(weights) + 200
+
+
 class Evaluator:
     """Match sets with scores for one searcher (one per query; caches per segment).
 
     Args:
         searcher: the long-lived Whoosh searcher.
-        norms: a dict the caller keeps across queries; each segment's field length
-            bytes live there, keyed by (segment id, field).
+        cache: the :class:`SegmentCache` the caller keeps across queries.
     """
 
-    def __init__(self, searcher: Any, norms: dict[Any, bytes]) -> None:
+    def __init__(self, searcher: Any, cache: SegmentCache) -> None:
         self.s = searcher
         reader = searcher.reader()
         self.leaves: list[tuple[Any, int]] = list(reader.leaf_readers())
         self.fields = dict(reader.schema.items())
         self.n_all = reader.doc_count_all()
-        self.norms = norms
+        self.cache = cache
         self._avg: dict[str, float] = {}
 
     # ---- public ---------------------------------------------------------------------
@@ -153,9 +202,9 @@ class Evaluator:
     def _norm(self, r: Any, fieldname: str) -> tuple[bytes, list[float]]:
         """Each doc's quantised length byte, and K1 * ((1 - B) + B * len / avg) per byte."""
         key = (r.segment().segment_id(), fieldname)
-        lengths = self.norms.get(key)
+        lengths = self.cache.lengths.get(key)
         if lengths is None:
-            lengths = self.norms[key] = _length_bytes(r, fieldname)
+            lengths = self.cache.lengths[key] = _length_bytes(r, fieldname)
         avg = self._avgfl(fieldname)
         table = [K1 * ((1 - B) + B * byte_to_length(b) / avg) for b in range(256)]
         return lengths, table
@@ -172,10 +221,10 @@ class Evaluator:
             idf = (log(self.n_all / (df + 1)) + 1) * boost
         out: Scores = {}
         for r, base in self.leaves:
-            got = _postings(r, fieldname, text, weights=scored, values=False)
+            got = self._cached_postings(r, fieldname, text)
             if got is None:
                 continue
-            ids, weights, _ = got
+            ids, weights = got
             if scored:
                 lengths, norm = self._norm(r, fieldname)
                 k = idf * (K1 + 1)
@@ -186,9 +235,20 @@ class Evaluator:
                     }
                 )
             else:
-                out.update(dict.fromkeys([base + d for d in ids], 0.0))
+                out.update(dict.fromkeys([base + d for d in ids] if base else ids, 0.0))
             _drop_deleted(r, base, out)
         return out
+
+    def _cached_postings(self, r: Any, fieldname: str, text: Any) -> tuple[array, array] | None:
+        key = (r.segment().segment_id(), fieldname, text)
+        got = self.cache.get_postings(key)
+        if got is None:
+            raw = _postings(r, fieldname, text, weights=True, values=False)
+            if raw is None:
+                return None
+            got = (array("i", raw[0]), array("f", raw[1]))
+            self.cache.put_postings(key, *got)
+        return got
 
     def _phrase(self, fieldname: str, words: list[Any], boost: float) -> Scores:
         """Docs where ``words`` occur at consecutive positions, scored like an And."""
