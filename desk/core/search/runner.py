@@ -14,7 +14,7 @@ from whoosh import query as wq
 from desk.core.search.analysis import iter_pieces, stem_word
 from desk.core.search.compiler import Compiler, has_cjk, restrict_query
 from desk.core.search.query import ParsedQuery, QueryFilter, parse
-from desk.core.search.scoring import Evaluator
+from desk.core.search.scoring import Evaluator, postings
 from desk.core.search.snippets import make_snippet
 from desk.core.types import Hit, SearchResult
 
@@ -107,7 +107,11 @@ def _all_terms(q: wq.Query | None) -> set[str]:
 
 
 def _count_maps(ix: SearchIndex, reader: Any) -> tuple[list[Any], list[str]]:
-    """Per-docnum tag paths and source titles, built once per segment and cached."""
+    """Per-docnum tag paths and source titles, built once per segment and cached.
+
+    Read from the ``tag`` and ``source_name`` postings a block at a time (a few
+    hundred terms), not from per-document columns (one read per document).
+    """
     tags_all: list[Any] = []
     src_all: list[str] = []
     for r, _base in reader.leaf_readers():
@@ -115,13 +119,20 @@ def _count_maps(ix: SearchIndex, reader: Any) -> tuple[list[Any], list[str]]:
         cached = ix._count_cache.get(segid) if segid else None
         if cached is None:
             n = r.doc_count_all()
-            tags: list[Any] = [()] * n
-            for tb in r.lexicon("tag"):
-                t = tb.decode("utf-8")
-                for d in r.postings("tag", tb).all_ids():
-                    tags[d] = (*tags[d], t)
-            col = r.column_reader("source_name") if n else []
-            src = [col[d] for d in range(n)]
+            tags: list[list[str]] = [[] for _ in range(n)]
+            src: list[str] = [""] * n
+            for fieldname in ("tag", "source_name"):
+                for tb in r.lexicon(fieldname):
+                    got = postings(r, fieldname, tb, weights=False, values=False)
+                    if got is None:
+                        continue
+                    t = tb.decode("utf-8")
+                    if fieldname == "source_name":
+                        for d in got[0]:
+                            src[d] = t
+                    else:
+                        for d in got[0]:
+                            tags[d].append(t)
             cached = [tags, src]
             if segid:
                 ix._count_cache[segid] = cached

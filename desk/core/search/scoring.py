@@ -243,7 +243,7 @@ class Evaluator:
         key = (r.segment().segment_id(), fieldname, text)
         got = self.cache.get_postings(key)
         if got is None:
-            raw = _postings(r, fieldname, text, weights=True, values=False)
+            raw = postings(r, fieldname, text, weights=True, values=False)
             if raw is None:
                 return None
             got = (array("i", raw[0]), array("f", raw[1]))
@@ -264,7 +264,7 @@ class Evaluator:
         for r, base in self.leaves:
             maps: list[dict[int, tuple[float, bytes]]] = []
             for w in words:
-                got = _postings(r, fieldname, w, weights=True, values=True)
+                got = postings(r, fieldname, w, weights=True, values=True)
                 if got is None:
                     break
                 ids, ws, vs = got
@@ -300,7 +300,7 @@ class Evaluator:
         out: Scores = {}
         for r, base in self.leaves:
             for tb in q._btexts(r):
-                got = _postings(r, q.fieldname, tb, weights=False, values=False)
+                got = postings(r, q.fieldname, tb, weights=False, values=False)
                 if got is not None:
                     out.update(dict.fromkeys([base + d for d in got[0]], 0.0))
             _drop_deleted(r, base, out)
@@ -346,7 +346,7 @@ def _drop_deleted(r: Any, base: int, out: Scores) -> None:
             out.pop(base + d, None)
 
 
-def _postings(
+def postings(
     r: Any,
     fieldname: str,
     text: Any,
