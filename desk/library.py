@@ -434,7 +434,7 @@ class Library:
             from desk.core.analysis.entities import EntityMatcher
             from desk.core.analysis.gazetteer import GazetteerEntry
 
-            entities = self.store.entities()
+            entities = self.store.entities(counts=False)
             entries = [
                 GazetteerEntry(e.key, e.name, e.kind, e.aliases, e.description) for e in entities
             ]

@@ -181,3 +181,16 @@ def test_readonly_store_refuses_writes(tmp_path: Path) -> None:
 
 def test_integrity_check_is_clean_on_a_new_database(store: Store) -> None:
     assert store.integrity_check() == []
+
+
+def test_entities_without_counts_are_the_same_entities(tmp_path: Path) -> None:
+    from desk.library import Library
+
+    lib = Library.open(tmp_path / "lib")
+    lib.seed()
+    full = lib.store.entities()
+    bare = lib.store.entities(counts=False)
+    assert [(e.key, e.aliases) for e in bare] == [(e.key, e.aliases) for e in full]
+    assert any(e.mention_count for e in full)
+    assert not any(e.mention_count for e in bare)
+    lib.close()

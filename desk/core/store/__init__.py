@@ -638,15 +638,22 @@ class Store:
             )
         return eid
 
-    def entities(self) -> list[Entity]:
+    def entities(self, *, counts: bool = True) -> list[Entity]:
+        """Every entity with its aliases; ``counts=False`` skips the mention counts
+        (a join over every mention: most of the cost at 100k passages)."""
         aliases: dict[int, list[str]] = {}
         for r in self.conn.execute("SELECT entity_id, alias FROM entity_alias"):
             aliases.setdefault(r[0], []).append(r[1])
         out = []
-        for r in self.conn.execute(
-            "SELECT e.*, (SELECT count(DISTINCT m.passage_id) FROM mention m "
+        count = (
+            "(SELECT count(DISTINCT m.passage_id) FROM mention m "
             "JOIN passage p ON p.id = m.passage_id AND p.trashed_at IS NULL "
-            "WHERE m.entity_id = e.id) AS n FROM entity e ORDER BY e.kind, e.name COLLATE NOCASE"
+            "WHERE m.entity_id = e.id)"
+            if counts
+            else "0"
+        )
+        for r in self.conn.execute(
+            f"SELECT e.*, {count} AS n FROM entity e ORDER BY e.kind, e.name COLLATE NOCASE"
         ):
             out.append(
                 Entity(
