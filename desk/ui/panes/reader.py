@@ -87,6 +87,11 @@ class SafeBrowser(QTextBrowser):
     """
 
     MAX_TEXT_WIDTH = 700
+    # The text keeps the title's inset (10 px layout margin + its own padding)
+    # and as much room above, so it does not sit on the edge of its panel.
+    MIN_SIDE = 22
+    TOP = 18
+    BOTTOM = 18
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -112,14 +117,14 @@ class SafeBrowser(QTextBrowser):
 
     def _apply_margins(self) -> None:
         width = self.viewport().width()
-        side = max(14, (width - self.MAX_TEXT_WIDTH) // 2)
+        side = max(self.MIN_SIDE, (width - self.MAX_TEXT_WIDTH) // 2)
         frame = self.document().rootFrame()
         fmt = frame.frameFormat()
-        if fmt.leftMargin() != side:
+        if fmt.leftMargin() != side or fmt.topMargin() != self.TOP:
             fmt.setLeftMargin(side)
             fmt.setRightMargin(side)
-            fmt.setTopMargin(8)
-            fmt.setBottomMargin(16)
+            fmt.setTopMargin(self.TOP)
+            fmt.setBottomMargin(self.BOTTOM)
             frame.setFrameFormat(fmt)
 
 
