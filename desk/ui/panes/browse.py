@@ -31,8 +31,8 @@ log = logging.getLogger(__name__)
 def _counts(lib: Library) -> dict[str, int]:
     """All and Trash as the search counts them (what picking either lists)."""
     return {
-        "passages": lib.search("", limit=0).total,
-        "trashed": lib.search("", limit=0, restrict=QueryFilter(trashed=True)).total,
+        "passages": lib.search("", limit=0, counts=False).total,
+        "trashed": lib.search("", limit=0, restrict=QueryFilter(trashed=True), counts=False).total,
     }
 
 
