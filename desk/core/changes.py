@@ -24,10 +24,20 @@ class Changes:
     saved_searches: bool = False
     everything: bool = False
     initiator: object | None = None
+    notice: str | None = None  # something the user should read (background work)
 
     @classmethod
     def all(cls, initiator: object | None = None) -> Changes:
         return cls(everything=True, initiator=initiator)
+
+    @classmethod
+    def message(cls, text: str) -> Changes:
+        """Nothing changed, but background work has something to say."""
+        return cls(notice=text)
+
+    @property
+    def only_notice(self) -> bool:
+        return self.notice is not None and self == Changes(notice=self.notice)
 
     def touches(self, pid: str) -> bool:
         return self.everything or pid in self.passages

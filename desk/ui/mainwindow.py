@@ -326,6 +326,10 @@ class MainWindow(QMainWindow):
         self.open_passage(pid, focus=True)
 
     def _on_library_changed(self, changes: Changes) -> None:
+        if changes.notice:
+            feedback.show_status(changes.notice, 10000)
+            if changes.only_notice:
+                return
         parts = parts_for(changes)
         if parts:
             self.browse.reload(parts)

@@ -369,3 +369,59 @@ def test_restore_interrupted_before_the_swap_leaves_the_old_database_in_place(
     assert not list(root.glob(".desk.sqlite.restoring*"))
     backup.restore_backup(root, saved)
     assert _ids(store_path) == ids
+
+
+def test_a_big_librarys_daily_backup_runs_beside_the_open(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import desk.library as library_module
+    from desk.library import Library
+
+    path = tmp_path / "lib"
+    with Library.open(path) as lib:
+        lib.seed()
+    assert not backup.list_backups(path)
+    monkeypatch.setattr(library_module, "BACKGROUND_BACKUP_BYTES", 0)
+    lib = Library.open(path)
+    assert lib._backup_thread is not None  # the copy runs in its own thread
+    assert lib.search("Wakhan").total  # the library answers meanwhile
+    assert lib.wait_for_backup(timeout=60)
+    made = backup.list_backups(path)
+    assert [b.reason for b in made] == ["daily"]
+    conn = sqlite3.connect(made[0].path)
+    assert conn.execute("PRAGMA integrity_check").fetchone()[0] == "ok"
+    assert conn.execute("SELECT count(*) FROM passage").fetchone()[0] == lib.stats()["passages"]
+    conn.close()
+    lib.close()
+    with Library.open(path) as again:  # one a day
+        assert again._backup_thread is None
+
+
+def test_a_failed_background_backup_is_told_not_lost(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import desk.library as library_module
+    from desk.core.changes import Changes
+    from desk.library import Library
+
+    path = tmp_path / "lib"
+    with Library.open(path) as lib:
+        lib.seed()
+    go = threading.Event()
+
+    def failing(*_a: object, **_k: object) -> None:
+        go.wait(30)
+        raise UserError("The disk is full; the backup desk-x.sqlite was not written.")
+
+    monkeypatch.setattr(library_module, "BACKGROUND_BACKUP_BYTES", 0)
+    monkeypatch.setattr(backup, "auto_backup", failing)
+    lib = Library.open(path)
+    heard: list[Changes] = []
+    lib.events.subscribe(heard.append)
+    go.set()
+    lib.close()  # waits for the backup thread
+    assert [c.notice for c in heard] == [
+        "Today's backup was not made: The disk is full; the backup desk-x.sqlite was not written."
+    ]
+    assert heard[0].only_notice and lib.notices[-1] == heard[0].notice
+    assert not backup.list_backups(path)
