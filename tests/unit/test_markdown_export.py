@@ -3,9 +3,14 @@
 from __future__ import annotations
 
 import json
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
+import pytest
 import yaml
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 from markdown_it import MarkdownIt
 
 from desk.core.interchange import frontmatter
@@ -329,3 +334,85 @@ def test_stale_file_made_foreign_is_kept(tmp_path: Path) -> None:
     report = write_vault(render_vault(library()[:2]), dest)
     assert "notes/Rahmon refuses.md" not in report.removed
     assert adopted.exists()
+
+
+# --- libyaml and pure Python agree ------------------------------------------------
+
+# Characters YAML treats specially, emoji beyond U+FFFF (libyaml escapes
+# them), line breaks of every kind and control characters.
+YAML_TEXT = st.text(
+    st.sampled_from(
+        [
+            *"ab :-#'\"\t\n\r\\/?[]{},&*!|>%@`~.=+019eEnNyY_",
+            *("\x00", "\x07", "\x1b", "\x7f", "\x85", "\x9f", "\xa0", "\u00e9", "\u0301"),
+            *("\u2028", "\u2029", "\ufeff", "\ufffe", "\u0436", "\u4e2d", "\U0001f600"),
+        ]
+    ),
+    max_size=12,
+)
+
+
+@contextmanager
+def pure_python_yaml() -> Iterator[None]:
+    frontmatter.use_libyaml = False
+    try:
+        yield
+    finally:
+        frontmatter.use_libyaml = frontmatter.HAS_LIBYAML
+
+
+# Keys are always our own plain words; values are anything.
+KEYS = st.sampled_from(["id", "title", "tags", "links", "note", "desk-kind", "x-1"])
+FRONT_MATTER = st.dictionaries(
+    KEYS,
+    st.one_of(
+        st.none(),
+        st.integers(),
+        YAML_TEXT,
+        st.lists(YAML_TEXT, max_size=3),
+        st.lists(st.dictionaries(KEYS, st.none() | YAML_TEXT, max_size=3), max_size=2),
+    ),
+    max_size=5,
+)
+
+
+@pytest.mark.skipif(not frontmatter.HAS_LIBYAML, reason="PyYAML is built without libyaml")
+@settings(max_examples=400, suppress_health_check=[HealthCheck.too_slow], deadline=None)
+@given(data=FRONT_MATTER)
+def test_libyaml_dumps_and_loads_like_pure_python(data: dict[str, object]) -> None:
+    fast = frontmatter.dump(data)
+    source, _ = frontmatter.split(fast)
+    assert source is not None
+    loaded = frontmatter.load(source)
+    with pure_python_yaml():
+        assert frontmatter.dump(data) == fast
+        assert frontmatter.load(source) == loaded == data
+
+
+@pytest.mark.skipif(not frontmatter.HAS_LIBYAML, reason="PyYAML is built without libyaml")
+@settings(max_examples=400, suppress_health_check=[HealthCheck.too_slow], deadline=None)
+@given(
+    source=st.lists(
+        st.one_of(
+            YAML_TEXT,
+            st.sampled_from(["- ", ": ", "? ", "\n  ", "\n- ", "!!str ", "&a ", "*a", "|\n "]),
+        ),
+        max_size=8,
+    ).map("".join)
+)
+def test_libyaml_reads_any_front_matter_like_pure_python(source: str) -> None:
+    def read() -> object:
+        try:
+            return frontmatter.load(source)
+        except frontmatter.FrontMatterError as exc:
+            return ("error", str(exc))
+
+    fast = read()
+    with pure_python_yaml():
+        assert read() == fast
+
+
+def test_deep_nesting_is_an_error_not_a_crash() -> None:
+    for source in ("[" * 50_000 + "]" * 50_000, "a:\n" + "- " * 50_000 + "x"):
+        with pytest.raises(frontmatter.FrontMatterError):
+            frontmatter.load(source)

@@ -18,6 +18,7 @@ from markdown_it import MarkdownIt
 
 from desk import interchange_ops
 from desk.core.errors import UserError
+from desk.core.interchange import frontmatter
 from desk.core.types import Passage, PassageDraft, SourceDraft
 from desk.library import Library
 
@@ -244,6 +245,23 @@ def test_hostile_titles_and_tags_stay_inside_and_round_trip(
         again = tmp_path / "again"
         twin.export_markdown(again)
     assert _files(dest) == _files(again)
+
+
+@pytest.mark.skipif(not frontmatter.HAS_LIBYAML, reason="PyYAML is built without libyaml")
+def test_libyaml_and_pure_python_give_the_same_files(
+    library: Library, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    _hostile_library(library)
+    library.export_markdown(tmp_path / "c")
+    monkeypatch.setattr(frontmatter, "use_libyaml", False)
+    library.export_markdown(tmp_path / "python")
+    assert _files(tmp_path / "c") == _files(tmp_path / "python")
+    # The pure Python reader reads the libyaml export back the same.
+    with _twin(tmp_path, library) as twin:
+        twin.import_markdown(tmp_path / "c")
+        monkeypatch.setattr(frontmatter, "use_libyaml", True)
+        twin.export_markdown(tmp_path / "again")
+    assert _files(tmp_path / "c") == _files(tmp_path / "again")
 
 
 def test_reexport_updates_our_files_and_leaves_foreign_ones(

@@ -5,46 +5,82 @@ Only PyYAML's safe loader and safe dumper are used, so a hostile note
 line break or a character YAML folds or drops (NEL, U+2028, U+2029, BOM,
 control characters) are emitted double-quoted, where PyYAML writes them as
 escapes; plain or single-quoted style would fold ``\\x85`` into a space.
+
+PyYAML's C classes (libyaml) are used when they are built in, with the pure
+Python ones as the reference: the C emitter writes the same bytes except
+that it escapes characters beyond U+FFFF (``"\\U0001F600"`` where Python
+writes the emoji) and folds lines past the width, so such documents are
+dumped again in Python. The C parser differs from the Python one on some
+unusual input (tabs, tags, block scalars, flow collections, very deep
+nesting, which crashes it), so it only reads front matter free of those,
+and any error is reported by the Python parser.
 """
 
 from __future__ import annotations
 
 import datetime as _dt
+import re
 from typing import Any
 
 import yaml
 
 FENCE = "---"
 _CLOSERS = ("---", "...")
-# Characters PyYAML folds or rewrites in plain and single-quoted scalars.
-_NEEDS_DOUBLE_QUOTES = frozenset("\n\r\x85\u2028\u2029\ufeff")
+WIDTH = 1_000_000
+# Characters PyYAML folds or rewrites in plain and single-quoted scalars:
+# line breaks, NEL, U+2028, U+2029, BOM and control characters but tab.
+_NEEDS_DOUBLE_QUOTES = re.compile("[\x00-\x08\x0a-\x1f\x7f-\x9f\u2028\u2029\ufeff]")
+
+HAS_LIBYAML = bool(getattr(yaml, "__with_libyaml__", False))
+# Whether dump() and load() use libyaml; tests turn it off to compare.
+use_libyaml = HAS_LIBYAML
+
+
+def _represent_str(dumper: yaml.SafeDumper, data: str) -> yaml.ScalarNode:
+    if _NEEDS_DOUBLE_QUOTES.search(data):
+        return dumper.represent_scalar("tag:yaml.org,2002:str", data, style='"')
+    return dumper.represent_str(data)
 
 
 class _Dumper(yaml.SafeDumper):
     """SafeDumper that never lets a line break or a control char out raw."""
 
 
-def _represent_str(dumper: yaml.SafeDumper, data: str) -> yaml.ScalarNode:
-    if any(ch in _NEEDS_DOUBLE_QUOTES or (ord(ch) < 0x20 and ch != "\t") for ch in data) or any(
-        0x7F <= ord(ch) <= 0x9F for ch in data
-    ):
-        return dumper.represent_scalar("tag:yaml.org,2002:str", data, style='"')
-    return dumper.represent_str(data)
-
-
 _Dumper.add_representer(str, _represent_str)
 
+if HAS_LIBYAML:
 
-def dump(data: dict[str, Any]) -> str:
-    """Return ``data`` as a front matter block, fences and trailing newline included."""
-    text = yaml.dump(
+    class _CDumper(yaml.CSafeDumper):
+        """The same representer over libyaml's emitter."""
+
+    _CDumper.add_representer(str, _represent_str)
+
+
+def _dump_with(dumper: type, data: dict[str, Any]) -> str:
+    return yaml.dump(
         data,
-        Dumper=_Dumper,
+        Dumper=dumper,
         sort_keys=False,
         allow_unicode=True,
         default_flow_style=False,
-        width=1_000_000,
+        width=WIDTH,
     )
+
+
+def dump(data: dict[str, Any]) -> str:
+    """Return ``data`` as a front matter block, fences and trailing newline included.
+
+    Keys must be non-empty plain words (ours all are): libyaml writes an
+    empty key as ``'': x`` where Python writes ``? ''``.
+    """
+    if use_libyaml and HAS_LIBYAML:
+        text = _dump_with(_CDumper, data)
+        # libyaml escapes every character beyond U+FFFF as \U........ and
+        # folds lines past WIDTH; Python does neither, so let it redo those.
+        if "\\U" in text or len(text) >= WIDTH:
+            text = _dump_with(_Dumper, data)
+    else:
+        text = _dump_with(_Dumper, data)
     return f"{FENCE}\n{text}{FENCE}\n"
 
 
@@ -75,6 +111,33 @@ def split(text: str) -> tuple[str | None, str]:
     return None, text
 
 
+# What the C parser reads differently from the Python one (found by
+# comparing both on random documents): tabs, CR and control characters,
+# NEL/U+2028/U+2029/BOM, tags, block scalars and non-empty flow collections.
+_C_UNSAFE = re.compile(
+    "[\\t\\r\\x00-\\x08\\x0b-\\x1f\\x7f-\\x9f\\u2028\\u2029\\ufeff!]"
+    "|(?:^|[\\s\\[{,?:-])[|>]|\\[(?!\\])|\\{(?!\\})"
+)
+# Nesting costs one of these characters per level; the C parser recurses
+# on the C stack, which a few thousand levels overflow (a crash, not an error).
+_C_MAX_INDICATORS = 400
+
+
+def _c_can_read(source: str) -> bool:
+    if _C_UNSAFE.search(source):
+        return False
+    return source.count("-") + source.count(":") + source.count("?") <= _C_MAX_INDICATORS
+
+
+def _safe_load(source: str) -> Any:
+    if use_libyaml and HAS_LIBYAML and _c_can_read(source):
+        try:
+            return yaml.load(source, Loader=yaml.CSafeLoader)
+        except yaml.YAMLError:
+            pass  # the Python parser says what is wrong, in its words
+    return yaml.load(source, Loader=yaml.SafeLoader)
+
+
 def load(source: str) -> dict[str, Any]:
     """Parse a front matter block with the safe loader.
 
@@ -82,7 +145,7 @@ def load(source: str) -> dict[str, Any]:
         FrontMatterError: unsafe tags, invalid YAML, or not a mapping.
     """
     try:
-        data = yaml.safe_load(source)
+        data = _safe_load(source)
     except yaml.YAMLError as exc:
         first = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
         raise FrontMatterError(first) from None
