@@ -53,7 +53,7 @@ class Pick:
 ALL = Pick("All passages")
 
 
-@dataclass
+@dataclass(eq=False)  # nodes compare by identity: the view asks for row() all the time
 class Node:
     """One row of the tree."""
 
@@ -66,14 +66,16 @@ class Node:
     icon: Any = None
     parent: Node | None = None
     children: list[Node] = field(default_factory=list)
+    index_in_parent: int = 0
 
     def add(self, child: Node) -> Node:
         child.parent = self
+        child.index_in_parent = len(self.children)
         self.children.append(child)
         return child
 
     def row(self) -> int:
-        return self.parent.children.index(self) if self.parent else 0
+        return self.index_in_parent
 
 
 def recent_since(days: int = 14, now: datetime | None = None) -> str:
