@@ -151,3 +151,45 @@ def test_segment_cache_keeps_within_its_budget() -> None:
     assert cache.get_postings(("seg", "all", "w0")) is None  # oldest dropped
     cache.prune(set())
     assert not cache.postings and cache.used == 0
+
+
+def test_subsumed_alternatives_are_skipped_not_their_documents() -> None:
+    from desk.core.search.scoring import _unsubsumed
+
+    rahmon = wq.Term("all", "rahmon")
+    full = wq.Phrase("all", ["emomali", "rahmon"])
+    other = wq.Phrase("all", ["emomali", "rahmonov"])
+    pair = wq.And([wq.Term("all", "emomali"), wq.Term("all", "rahmon")])
+    assert _unsubsumed([rahmon, full, other, full]) == [rahmon, other]
+    # An And of the same words finds more than the phrase: the phrase goes, the And stays.
+    assert _unsubsumed([full, pair]) == [pair]
+    assert _unsubsumed([pair, full]) == [pair]
+    # A phrase is never dropped for another phrase with fewer words (order matters).
+    assert _unsubsumed([full, wq.Phrase("all", ["rahmon"])]) == [
+        full,
+        wq.Phrase("all", ["rahmon"]),
+    ]
+    # Different fields never subsume each other.
+    title = wq.Term("title", "rahmon")
+    assert _unsubsumed([title, full]) == [title, full]
+
+
+def test_alias_expansion_finds_the_same_documents_as_whoosh(tmp_path: Path) -> None:
+    index = SearchIndex.open(tmp_path / "aliases")
+    docs = [
+        doc("a1", "President Rahmon met the delegation."),
+        doc("a2", "Emomali Rahmonov, as he was then known, spoke."),
+        doc("a3", "Эмомали Рахмон провёл встречу."),
+        doc("a4", "拉赫蒙总统会见了代表团。"),
+        doc("a5", "The president of China spoke."),
+    ]
+    index.rebuild(docs, total=len(docs), generation=1)
+    aliases = ["emomali rahmon", "emomali rahmonov", "president rahmon", "rahmon", "рахмон",
+               "эмомали рахмон", "拉赫蒙"]  # fmt: skip
+    q = Compiler(expand=lambda key: aliases if "rahmon" in key else []).compile(
+        parse("Rahmon").node
+    )
+    s = index._searcher
+    assert set(Evaluator(s, SegmentCache()).evaluate(q)) == set(s.docs_for_query(q))
+    assert len(set(s.docs_for_query(q))) == 4
+    index.close()

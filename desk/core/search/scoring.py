@@ -17,8 +17,9 @@ grades, dates, flags, ids) only select and add nothing to the score.
 from __future__ import annotations
 
 from array import array
+from bisect import bisect_right
 from collections import OrderedDict
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from itertools import accumulate
 from math import log
 from pickle import loads
@@ -162,7 +163,7 @@ class Evaluator:
 
     def _or(self, kids: Iterable[Any], boost: float) -> Scores:
         out: Scores = {}
-        for k in kids:
+        for k in _unsubsumed(list(kids)):
             part = self._eval(k)
             if not out:
                 out = part
@@ -262,37 +263,31 @@ class Evaluator:
             idfs.append((log(self.n_all / (df + 1)) + 1) * boost * (K1 + 1))
         out: Scores = {}
         for r, base in self.leaves:
-            maps: list[dict[int, tuple[float, bytes]]] = []
+            # Candidates from the (cached) ids first; then positions are read only
+            # from the blocks that hold a candidate.
+            cached = [self._cached_postings(r, fieldname, w) for w in words]
+            if any(c is None for c in cached):
+                continue
+            by_size = sorted(cached, key=lambda c: len(c[0]))  # type: ignore[index]
+            cand = set(by_size[0][0])  # type: ignore[index]
+            for c in by_size[1:]:
+                cand.intersection_update(c[0])  # type: ignore[index]
+            if not cand:
+                continue
+            wanted = sorted(cand)
+            cols = []
             for w in words:
-                got = postings(r, fieldname, w, weights=True, values=True)
-                if got is None:
-                    break
-                ids, ws, vs = got
-                maps.append(dict(zip(ids, zip(ws, vs, strict=True), strict=True)))
-            else:
-                order = sorted(range(len(words)), key=lambda i: len(maps[i]))
-                cand = maps[order[0]].keys()
-                for i in order[1:]:
-                    cand = cand & maps[i].keys()
-                if not cand:
-                    continue
-                lengths, norm = self._norm(r, fieldname)
-                first, rest = maps[0], [(m, (-i).__add__) for i, m in enumerate(maps[1:], 1)]
-                for d in cand:
-                    starts = set(_positions(first[d][1]))
-                    for m, back in rest:
-                        if len(rest) == 1:  # the common two-word phrase: any adjacency
-                            if starts.isdisjoint(map(back, _positions(m[d][1]))):
-                                starts = set()
-                            break
-                        starts.intersection_update(map(back, _positions(m[d][1])))
-                        if not starts:
-                            break
-                    if starts:
-                        nd = norm[lengths[d]]
-                        out[base + d] = sum(
-                            k * m[d][0] / (m[d][0] + nd) for k, m in zip(idfs, maps, strict=True)
-                        )
+                got = postings(r, fieldname, w, weights=True, values=True, only=wanted)
+                if got is None or got[0] != wanted:  # cannot happen: same segment, same ids
+                    raise IndexError(f"postings of {w!r} disagree with their cached ids")
+                cols.append(got)
+            lengths, norm = self._norm(r, fieldname)
+            weights = [c[1] for c in cols]
+            for j, d in _adjacent(wanted, [c[2] for c in cols]):
+                nd = norm[lengths[d]]
+                out[base + d] = sum(
+                    k * ws[j] / (ws[j] + nd) for k, ws in zip(idfs, weights, strict=True)
+                )
             _drop_deleted(r, base, out)
         return out
 
@@ -316,18 +311,93 @@ class Evaluator:
         return out
 
 
+def _required(q: Any) -> frozenset[tuple[str, Any]] | None:
+    """The terms every match of ``q`` must contain, when that is all ``q`` asks.
+
+    Only for a term, a phrase and an And of terms; None for anything else.
+    """
+    if isinstance(q, wq.Term):
+        return frozenset([(q.fieldname, q.text)])
+    if isinstance(q, wq.Phrase):
+        return frozenset((q.fieldname, w) for w in q.words)
+    if isinstance(q, wq.And) and all(isinstance(k, wq.Term) for k in q.subqueries):
+        return frozenset((k.fieldname, k.text) for k in q.subqueries)
+    return None
+
+
+def _unsubsumed(kids: list[Any]) -> list[Any]:
+    """Drop alternatives of an Or whose matches are a subset of another's.
+
+    Alias expansion turns ``Rahmon`` into ``rahmon OR "emomali rahmon" OR
+    "president rahmon" ...``: every doc the phrases find, the bare word finds too,
+    and checking positions of a common word (``president``) is the expensive part.
+    A phrase or And is dropped when a plain term or And of terms (no positions)
+    asks for a subset of its words; the documents found are the same.
+    """
+    if len(kids) < 2:
+        return kids
+    req = [_required(k) for k in kids]
+    plain = [
+        r for k, r in zip(kids, req, strict=True) if r is not None and not isinstance(k, wq.Phrase)
+    ]
+    out = []
+    seen: set[Any] = set()
+    for k, r in zip(kids, req, strict=True):
+        if r is not None:
+            phrase = isinstance(k, wq.Phrase)
+            key = (k.fieldname, tuple(k.words)) if phrase else r
+            if key in seen:
+                continue  # the same alternative twice
+            if any(p <= r if phrase else p < r for p in plain):
+                continue  # a plainer alternative finds all its documents
+            seen.add(key)
+        out.append(k)
+    return out
+
+
 def _scaled(scores: Scores, boost: float) -> Scores:
     if boost == 1.0 or not scores:
         return scores
     return {d: sc * boost for d, sc in scores.items()}
 
 
-def _positions(value: bytes) -> Iterable[int]:
-    """Positions of one posting of a ``Positions`` field (Whoosh's encoding, decoded fast).
+def _deltas(value: bytes) -> list[int]:
+    """The position deltas of one posting of a ``Positions`` field.
 
-    The value is a 4-byte count and a pickled list of position deltas.
+    Whoosh writes a 4-byte count and a pickled list of deltas (decoded here with
+    one C call instead of ``Positions.decode_positions``).
     """
-    return accumulate(loads(value[4:] if value.endswith(b".") else value[4:] + b"."))
+    try:
+        return loads(value[4:])  # type: ignore[no-any-return]
+    except Exception:  # Whoosh tolerates a value without the pickle's final "."
+        return loads(value[4:] + b".")  # type: ignore[no-any-return]
+
+
+_BACK = (-1).__add__
+
+
+def _adjacent(ids: list[int], cols: list[list[bytes]]) -> Iterator[tuple[int, int]]:
+    """(index, docnum) of the docs where the words of ``cols`` occur consecutively.
+
+    ``cols[i][j]`` is the positions value of word ``i`` in doc ``ids[j]``.
+    """
+    if len(cols) == 2:  # the common case, kept tight
+        for j, (d, va, vb) in enumerate(zip(ids, cols[0], cols[1], strict=True)):
+            pa, pb = _deltas(va), _deltas(vb)
+            if len(pa) == 1 and len(pb) == 1:
+                if pb[0] - pa[0] == 1:
+                    yield j, d
+            elif not set(accumulate(pa)).isdisjoint(map(_BACK, accumulate(pb))):
+                yield j, d
+        return
+    for j, d in enumerate(ids):
+        starts = set(accumulate(_deltas(cols[0][j])))
+        for i in range(1, len(cols)):
+            starts.intersection_update(map((-i).__add__, accumulate(_deltas(cols[i][j]))))
+            if not starts:
+                break
+        if starts:
+            yield j, d
 
 
 def _length_bytes(r: Any, fieldname: str) -> bytes:
@@ -353,11 +423,12 @@ def postings(
     *,
     weights: bool,
     values: bool,
-    only: set[int] | None = None,
+    only: list[int] | None = None,
 ) -> tuple[list[int], list[float], list[Any]] | None:
     """One segment's postings of a term as parallel lists (deleted docs included).
 
-    ``only`` limits the values read to blocks that can hold one of those docnums.
+    ``only`` (sorted docnums) keeps just those docs, and blocks that cannot hold
+    one of them are skipped by their header without being decoded.
     """
     try:
         tb = r._text_to_bytes(fieldname, text)
@@ -368,19 +439,17 @@ def postings(
     ws: list[float] = []
     vs: list[Any] = []
     if not isinstance(m, W3LeafMatcher):  # postings inlined in the terms file
+        keep = set(only) if only is not None else None
         while m.is_active():
-            ids.append(m.id())
-            if weights:
-                ws.append(m.weight())
-            if values:
-                vs.append(m.value())
+            if keep is None or m.id() in keep:
+                ids.append(m.id())
+                ws.append(m.weight() if weights else 0.0)
+                vs.append(m.value() if values else None)
             m.next()
-        return ids, ws, vs
-    lo = min(only) if only else 0
+        return ids, (ws if weights else []), (vs if values else [])
+    if only is not None:
+        return _some_postings(m, only, weights, values)
     while m.is_active():
-        if only is not None and m._maxid < lo:
-            m._next_block()
-            continue
         m._read_ids()
         ids.extend(m._ids)
         if weights:
@@ -389,5 +458,37 @@ def postings(
         if values:
             m._read_values()
             vs.extend(m._values)
+        m._next_block()
+    return ids, ws, vs
+
+
+def _some_postings(
+    m: Any, only: list[int], weights: bool, values: bool
+) -> tuple[list[int], list[float], list[Any]]:
+    """The postings of ``only`` (sorted) from a W3 matcher, skipping blocks without any."""
+    ids: list[int] = []
+    ws: list[float] = []
+    vs: list[Any] = []
+    keep = set(only)
+    i, n = 0, len(only)
+    while m.is_active() and i < n:
+        maxid = m._maxid
+        if only[i] > maxid:  # no wanted doc in this block: skip it undecoded
+            m._next_block()
+            continue
+        m._read_ids()
+        block_ids = m._ids
+        if weights:
+            m._read_weights()
+        if values:
+            m._read_values()
+        for j, d in enumerate(block_ids):
+            if d in keep:
+                ids.append(d)
+                if weights:
+                    ws.append(m._weights[j])
+                if values:
+                    vs.append(m._values[j])
+        i = bisect_right(only, maxid, i)
         m._next_block()
     return ids, ws, vs
