@@ -1,0 +1,221 @@
+"""Page chrome and the lines around a headline.
+
+Photo captions and credits, image file names, date banners, bylines and
+``Published:`` lines: what a copied page carries besides the article, and
+what tells a headline or a standfirst from a paragraph.
+"""
+
+from __future__ import annotations
+
+import re
+
+from desk.core.clipping.blocks import _MD_LINK, cjk_share
+
+# ---------------------------------------------------------------------------
+# Page chrome
+
+_CREDIT_WORDS = (
+    r"Photos?|Photograph|Photo\s+credit|Picture|Image|Illustration|Credit|"
+    r"Фото|Фотография|Фото\s*и\s*видео|Иллюстрация|Сурат|Акс|"
+    r"图片|照片|摄影|图片来源|圖片|"
+    r"عکس|تصویر|صورة|عکس‌ها|المصدر"
+)
+_CREDIT = re.compile(rf"(?:^|[\s.(\[|—–-])(?:{_CREDIT_WORDS})\s*(?:[:：/]|by\b)", re.IGNORECASE)
+_AGENCIES = (
+    r"Getty\s*Images?|Getty|AFP|Reuters|AP\s+Photo|AP|EPA|Shutterstock|Xinhua|Anadolu|"
+    r"ИТАР-ТАСС|ТАСС|РИА\s+Новости|Спутник|新华社|中新社"
+)
+_CREDIT_END = re.compile(
+    rf"(?:(?<![A-Za-zА-Яа-яЁё])(?:{_CREDIT_WORDS})\s*(?:[:：/]|by\b)\s*[^.。!?]{{0,120}}|"
+    # An agency credit after a caption sentence or a slash: "... river. Getty Images".
+    rf"(?:^|[.。!?]\s+|\s[/|]\s*)(?:{_AGENCIES})(?:\s*(?:/|\||via\b)\s*[^.。!?]{{0,60}})?)"
+    r"[)\]]?\s*$",
+    re.IGNORECASE,
+)
+_GETTY = re.compile(r"Getty\s*Images?", re.IGNORECASE)
+_IMAGE_EXT = re.compile(r"\.(?:jpe?g|png|gif|webp|avif|bmp|tiff?|svg|heic)$", re.IGNORECASE)
+_FILE_NAME = re.compile(r"^[^\W_]+(?:[-_][^\W_]*)+(?:\s*\(\d{1,3}\))?$")
+_FILE_NUMBERED = re.compile(r"\(\d{1,3}\)$")
+
+
+def is_image_name(line: str) -> bool:
+    """A line that is an image's file name left behind by copying a page.
+
+    ``Tajikistan-Afghanistan-Border (1)``, ``Tajikistan-Emomali-Rahmon- (1)``,
+    ``IMG_2041.jpg``: hyphen- or underscore-joined words without spaces,
+    optionally numbered, or a name with an image extension.
+    """
+    line = line.strip()
+    if not line or len(line) > 150:
+        return False
+    if " " not in line and _IMAGE_EXT.search(line):
+        return True
+    if not _FILE_NAME.match(line):
+        return False
+    name = _FILE_NUMBERED.sub("", line).strip()
+    if " " in name:
+        return False
+    joins = len(re.findall(r"[-_]", name))
+    return bool(_FILE_NUMBERED.search(line)) or joins >= 2
+
+
+def is_caption(line: str) -> bool:
+    """A photo caption or credit line (``... Photo: AFP / Name``, ``Фото: ТАСС``)."""
+    line = line.strip()
+    if not line or len(line) > 600 or "\n" in line:
+        return False
+    # A credit at the end of a line: a caption if the credit is marked as one
+    # (``Photo:``, ``(Фото: ...)``) or a photo agency ends a short line.
+    if _CREDIT_END.search(line) and (
+        _CREDIT.search(line) or len(line) < 300 or _GETTY.search(line)
+    ):
+        return True
+    return (
+        bool(re.match(rf"^\(?(?:{_CREDIT_WORDS})\s*[:：]", line, re.IGNORECASE)) and len(line) < 300
+    )
+
+
+_WEEKDAYS = (
+    r"Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday|"
+    r"Mon|Tue|Wed|Thu|Fri|Sat|Sun|"
+    r"понедельник|вторник|среда|четверг|пятница|суббота|воскресенье|"
+    r"Душанбе|Сешанбе|Чоршанбе|Панҷшанбе|Ҷумъа|Шанбе|Якшанбе|"
+    r"星期[一二三四五六日天]|周[一二三四五六日]|"
+    r"دوشنبه|سه‌شنبه|چهارشنبه|پنجشنبه|جمعه|شنبه|یکشنبه"
+)
+_MONTHS = (
+    r"January|February|March|April|May|June|July|August|September|October|November|December|"
+    r"Jan|Feb|Mar|Apr|Jun|Jul|Aug|Sep|Sept|Oct|Nov|Dec|"
+    r"января|февраля|марта|апреля|мая|июня|июля|августа|сентября|октября|ноября|декабря"
+)
+_DATEISH = re.compile(
+    rf"(?:\b(?:{_WEEKDAYS})\b|\b\d{{1,2}}\s+(?:{_MONTHS})\b|\b(?:{_MONTHS})\.?\s+\d{{1,2}}\b|"
+    r"\b\d{4}-\d{2}-\d{2}\b|\b\d{1,2}[./]\d{1,2}[./]\d{2,4}\b|\d{4}\s*年\s*\d{1,2}\s*月|"
+    r"[۰-۹0-9]{4}/[۰-۹0-9]{1,2}/[۰-۹0-9]{1,2})",
+    re.IGNORECASE,
+)
+_YEAR = re.compile(r"(?:19|20)\d{2}|[۱۲][۰-۹]{3}")
+_BYLINE = re.compile(
+    r"^(?:By|Written by|Автор|Автор:|Муаллиф|作者|记者|نویسنده|بقلم)[:：\s]\s*(?P<name>[^\n]{2,80})$",
+    re.IGNORECASE,
+)
+_PUBLISHED = re.compile(
+    r"^(?:Published|Posted|Published on|Опубликовано|Дата публикации|发布时间|发布日期|"
+    r"تاریخ انتشار|منتشر شده)[:：\s]\s*(?P<date>[^\n]{4,60})$",
+    re.IGNORECASE,
+)
+
+
+def is_banner(line: str) -> bool:
+    """The page's own header line: a date banner, not part of the article.
+
+    ``We're Live Bangla Thursday, June 01, 2023``: short, carries a weekday or
+    a full date, and is not a sentence. Its date is the day the page was
+    viewed, never the article's publication date.
+    """
+    line = line.strip()
+    if not line or len(line) > 120 or line[-1] in ".!?。！？":
+        return False
+    return bool(_DATEISH.search(line)) and bool(_YEAR.search(line) or re.search(_WEEKDAYS, line))
+
+
+def byline(line: str) -> str | None:
+    """The author's name from a ``By Jane Smith`` line, else None."""
+    m = _BYLINE.match(line.strip())
+    if not m:
+        return None
+    name = _MD_LINK.sub(r"\1", m.group("name"))
+    # "Jane Smith · 29 October 2021", "Jane Smith | Dushanbe"
+    name = re.split(r"\s+[·|•–—]\s+|\s*,\s*(?=\d)", name)[0].strip(" *_")
+    if not name or len(name.split()) > 8 or name[-1] in ".!?。":
+        return None
+    return name
+
+
+def published_line(line: str) -> str | None:
+    """The date (ISO, maybe partial) of a ``Published: ...`` line, else None."""
+    m = _PUBLISHED.match(line.strip())
+    return parse_date(m.group("date")) if m else None
+
+
+_MONTH_NUMBERS = {
+    name: n
+    for n, names in enumerate(
+        [
+            ("january", "jan", "января", "январь"),
+            ("february", "feb", "февраля", "февраль"),
+            ("march", "mar", "марта", "март"),
+            ("april", "apr", "апреля", "апрель"),
+            ("may", "мая", "май"),
+            ("june", "jun", "июня", "июнь"),
+            ("july", "jul", "июля", "июль"),
+            ("august", "aug", "августа", "август"),
+            ("september", "sep", "sept", "сентября", "сентябрь"),
+            ("october", "oct", "октября", "октябрь"),
+            ("november", "nov", "ноября", "ноябрь"),
+            ("december", "dec", "декабря", "декабрь"),
+        ],
+        start=1,
+    )
+    for name in names
+}
+
+
+def parse_date(value: str) -> str | None:
+    """``2021-10-28``, ``28.10.2021``, ``28 October 2021``, ``October 28, 2021``,
+    ``2021年10月28日`` to ISO; None when no full date is recognised."""
+    value = value.strip()
+    m = re.search(r"(?<!\d)(\d{4})-(\d{1,2})-(\d{1,2})(?!\d)", value) or re.search(
+        r"(\d{4})\s*年\s*(\d{1,2})\s*月\s*(\d{1,2})\s*日", value
+    )
+    if m:
+        y, mo, d = (int(g) for g in m.groups())
+    elif m := re.search(r"\b(\d{1,2})\.(\d{1,2})\.(\d{4})\b", value):
+        d, mo, y = (int(g) for g in m.groups())
+    elif m := re.search(r"\b(\d{1,2})\s+([^\W\d_]+)\.?,?\s+(\d{4})\b", value):
+        d, y = int(m.group(1)), int(m.group(3))
+        mo = _MONTH_NUMBERS.get(m.group(2).casefold(), 0)
+    elif m := re.search(r"\b([^\W\d_]+)\.?\s+(\d{1,2}),?\s+(\d{4})\b", value):
+        d, y = int(m.group(2)), int(m.group(3))
+        mo = _MONTH_NUMBERS.get(m.group(1).casefold(), 0)
+    else:
+        return None
+    if not (1 <= mo <= 12 and 1 <= d <= 31 and 1000 <= y <= 2999):
+        return None
+    return f"{y:04d}-{mo:02d}-{d:02d}"
+
+
+def _words(line: str) -> list[str]:
+    return line.split()
+
+
+def looks_like_headline(line: str) -> bool:
+    """A short line without a final full stop: a headline or a standfirst."""
+    line = line.strip()
+    if "\n" in line or not line or line[-1] in ".。:;,，：；":
+        return False
+    if cjk_share(line) > 0.5:
+        return 4 <= len(line) <= 60
+    n = len(_words(line))
+    return 2 <= n <= 30 and len(line) <= 250
+
+
+def _title_cased(line: str) -> bool:
+    words = [w for w in _words(line) if w[:1].isalpha()]
+    if len(words) < 3:
+        return False
+    caps = sum(1 for w in words if w[:1].isupper())
+    return caps / len(words) >= 0.6
+
+
+def looks_like_standfirst(line: str) -> bool:
+    """A sub-headline: short or title-cased, no final sentence punctuation."""
+    line = line.strip()
+    if "\n" in line or not line or line[-1] in ".!?。！？:;,，：；…":
+        return False
+    if cjk_share(line) > 0.5:
+        return 6 <= len(line) <= 120
+    n = len(_words(line))
+    if n < 3 or len(line) > 300:
+        return False
+    return _title_cased(line) or n <= 25
