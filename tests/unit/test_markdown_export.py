@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import os
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -13,15 +14,12 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from markdown_it import MarkdownIt
 
-from desk.core.interchange import frontmatter
+from desk.core.errors import UserError
+from desk.core.interchange import frontmatter, vault_writer
 from desk.core.interchange.filenames import NamePlanner
-from desk.core.interchange.markdown_export import (
-    MANIFEST_NAME,
-    ExportFile,
-    render_passage,
-    render_vault,
-    write_vault,
-)
+from desk.core.interchange.layout import MANIFEST_NAME, ExportFile
+from desk.core.interchange.markdown_export import render_passage, render_vault
+from desk.core.interchange.vault_writer import write_vault
 from desk.core.types import Annotation, Entity, Link, Passage, Source
 
 SOURCE = Source(
@@ -334,6 +332,74 @@ def test_stale_file_made_foreign_is_kept(tmp_path: Path) -> None:
     report = write_vault(render_vault(library()[:2]), dest)
     assert "notes/Rahmon refuses.md" not in report.removed
     assert adopted.exists()
+
+
+def test_leftovers_of_a_killed_export_are_removed(tmp_path: Path) -> None:
+    dest = tmp_path / "vault"
+    write_vault(render_vault(library()), dest)
+    leftover = dest / "notes" / ".desk-tmp-123-4.part"
+    leftover.write_text("---\ndesk-kind: passage\n", encoding="utf-8")
+    theirs = dest / "notes" / ".hidden-note.md"
+    theirs.write_text("mine", encoding="utf-8")
+    write_vault(render_vault(library()), dest)
+    assert not leftover.exists()
+    assert theirs.read_text(encoding="utf-8") == "mine"
+
+
+def test_a_failed_export_leaves_whole_notes_only(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    dest = tmp_path / "vault"
+    write_vault(render_vault(library()), dest)
+    before = {p: p.read_bytes() for p in dest.rglob("*.md")}
+    changed = library()
+    changed[2] = Passage(id="p-rahmon", title="Rahmon refuses", body="A new text.")
+    changed[1] = Passage(id="p-etim", title="ETIM and the Taliban", body="Also new.")
+    monkeypatch.setattr(vault_writer, "BATCH_FILES", 1)
+    real = os.replace
+    calls = {"n": 0}
+
+    def fail_second(src: object, dst: object) -> None:
+        calls["n"] += 1
+        if calls["n"] == 2:
+            raise OSError(28, "No space left on device")
+        real(src, dst)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(vault_writer.os, "replace", fail_second)
+    with pytest.raises(UserError, match="No space left"):
+        write_vault(render_vault(changed), dest)
+    new = {dest / f.relpath: f.text.encode() for f in render_vault(changed)}
+    after = {p: p.read_bytes() for p in dest.rglob("*.md")}
+    assert set(after) == set(before)
+    # Each note holds its old text or its new one, whole; one was renamed in.
+    assert all(after[p] in (before[p], new.get(p)) for p in after)
+    assert sum(after[p] != before[p] for p in after) == 1
+    assert not list(dest.rglob(".desk-tmp-*"))
+
+
+def test_files_are_flushed_per_batch_not_per_file(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    if vault_writer._SYNCFS is None:
+        pytest.skip("no syncfs here: each file is fsync-ed")
+    flushes = {"fsync": 0, "syncfs": 0}
+    real = vault_writer._SYNCFS
+
+    def count_fsync(fd: int) -> None:
+        flushes["fsync"] += 1
+
+    def count_syncfs(fd: int) -> int:
+        flushes["syncfs"] += 1
+        return real(fd)
+
+    monkeypatch.setattr(vault_writer.os, "fsync", count_fsync)
+    monkeypatch.setattr(vault_writer, "_SYNCFS", count_syncfs)
+    monkeypatch.setattr(vault_writer, "BATCH_FILES", 3)
+    report = write_vault(render_vault(library()), tmp_path / "vault")
+    assert len(report.written) == 8
+    assert flushes["fsync"] == 0
+    # Three batches, the manifest, and the renames at the end.
+    assert flushes["syncfs"] == 5
 
 
 # --- libyaml and pure Python agree ------------------------------------------------

@@ -8,13 +8,8 @@ they read into drafts.
 from __future__ import annotations
 
 from desk.core.interchange.filenames import NamePlanner, ensure_inside, safe_stem
-from desk.core.interchange.markdown_export import (
-    ExportFile,
-    ExportReport,
-    render_passage,
-    render_vault,
-    write_vault,
-)
+from desk.core.interchange.layout import ExportFile
+from desk.core.interchange.markdown_export import render_passage, render_vault
 from desk.core.interchange.markdown_import import (
     AnnotationAnchor,
     ImportedNote,
@@ -22,6 +17,7 @@ from desk.core.interchange.markdown_import import (
     parse_note,
     parse_vault,
 )
+from desk.core.interchange.vault_writer import ExportReport, write_vault
 
 __all__ = [
     "AnnotationAnchor",

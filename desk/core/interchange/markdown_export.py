@@ -14,45 +14,41 @@ per source (``sources/``), and ``index.md`` at the top. A passage note is:
   file stems, for people and Obsidian; import reads the ids in the front
   matter instead.
 
-The functions here are pure and stream: nothing touches the database, and
-:func:`write_vault` only writes inside the folder it is given.
+The functions here are pure and stream: nothing touches the database.
+:mod:`desk.core.interchange.vault_writer` writes the files (``write_vault``
+is re-exported here).
 """
 
 from __future__ import annotations
 
-import contextlib
 import hashlib
-import json
-import os
 import re
-import tempfile
-from collections.abc import Callable, Iterable, Iterator, Mapping
-from dataclasses import dataclass, field
-from pathlib import Path, PurePosixPath
+from collections.abc import Iterable, Iterator, Mapping
 from typing import Any
 
-from desk.core.errors import UserError
 from desk.core.interchange import frontmatter
-from desk.core.interchange.filenames import NamePlanner, ensure_inside, fold
+from desk.core.interchange.filenames import NamePlanner
+from desk.core.interchange.layout import (
+    ANNOTATIONS_HEADING,
+    BACKLINKS_HEADING,
+    CITATION_PREFIX,
+    INDEX_FILE,
+    KIND_INDEX,
+    KIND_KEY,
+    KIND_PASSAGE,
+    KIND_SOURCE_INDEX,
+    KIND_TAG_INDEX,
+    LINKS_HEADING,
+    NOTES_DIR,
+    SOURCES_DIR,
+    TAGS_DIR,
+    ExportFile,
+    normalise_text,
+)
+from desk.core.interchange.vault_writer import ExportReport as ExportReport
+from desk.core.interchange.vault_writer import write_vault as write_vault
 from desk.core.types import Link, Passage, Source
 
-KIND_KEY = "desk-kind"
-KIND_PASSAGE = "passage"
-KIND_TAG_INDEX = "tag-index"
-KIND_SOURCE_INDEX = "source-index"
-KIND_INDEX = "index"
-INDEX_KINDS = frozenset({KIND_TAG_INDEX, KIND_SOURCE_INDEX, KIND_INDEX})
-
-NOTES_DIR = "notes"
-TAGS_DIR = "tags"
-SOURCES_DIR = "sources"
-INDEX_FILE = "index.md"
-MANIFEST_NAME = ".desk-export.json"
-
-ANNOTATIONS_HEADING = "## Annotations"
-LINKS_HEADING = "## Links"
-BACKLINKS_HEADING = "## Backlinks"
-CITATION_PREFIX = "— "
 ANCHOR_KEYS = ("start", "end", "created", "updated")
 
 RELIABILITY_MEANINGS = {
@@ -71,14 +67,6 @@ CREDIBILITY_MEANINGS = {
     5: "improbable",
     6: "truth cannot be judged",
 }
-
-Progress = Callable[[int, str], None]
-Cancel = Callable[[], bool]
-
-
-def normalise_text(text: str) -> str:
-    """The text a note keeps: ``\\n`` line ends, NUL as U+FFFD (as CommonMark does)."""
-    return text.replace("\r\n", "\n").replace("\r", "\n").replace("\x00", "\ufffd")
 
 
 # --- inline Markdown for people -------------------------------------------
@@ -287,14 +275,6 @@ def render_passage(
 # --- the vault ----------------------------------------------------------------
 
 
-@dataclass(frozen=True)
-class ExportFile:
-    """One file of an export; ``relpath`` uses ``/`` and stays inside the vault."""
-
-    relpath: str
-    text: str
-
-
 def tag_planner(tags: Iterable[str], *, taken: Iterable[str] = ()) -> NamePlanner:
     """File names of tag index notes: ``actor/china`` -> ``actor - china.md``."""
     return NamePlanner(
@@ -464,217 +444,3 @@ def _render_index(
             "\n".join(f"- {t}" for t in unsourced),
         ]
     return frontmatter.dump(data) + "\n" + "\n\n".join(blocks) + "\n"
-
-
-# --- writing --------------------------------------------------------------------
-
-
-@dataclass
-class ExportReport:
-    """What :func:`write_vault` did, relpaths with ``/``."""
-
-    written: list[str] = field(default_factory=list)
-    unchanged: list[str] = field(default_factory=list)
-    removed: list[str] = field(default_factory=list)
-    conflicts: list[str] = field(default_factory=list)  # someone else's file was there
-    refused: list[str] = field(default_factory=list)  # paths that would leave dest
-    warnings: list[str] = field(default_factory=list)
-    cancelled: bool = False
-
-    @property
-    def total(self) -> int:
-        """Files that are ours and current after the export."""
-        return len(self.written) + len(self.unchanged)
-
-
-def _valid_relpath(relpath: str) -> bool:
-    if not relpath or "\\" in relpath or "\x00" in relpath or relpath.startswith("/"):
-        return False
-    parts = PurePosixPath(relpath).parts
-    if "/".join(parts) != relpath or any(p in (".", "..") or p.startswith(".") for p in parts):
-        return False
-    # A drive ("C:") or an NTFS stream ("a.md:x") is a way out on Windows.
-    return not any(":" in p for p in parts)
-
-
-def _read_manifest(dest: Path, report: ExportReport) -> list[str]:
-    path = dest / MANIFEST_NAME
-    try:
-        data = json.loads(path.read_text(encoding="utf-8"))
-    except FileNotFoundError:
-        return []
-    except (OSError, ValueError):
-        report.warnings.append(f"{MANIFEST_NAME} is unreadable; no old files will be removed")
-        return []
-    files = data.get("files") if isinstance(data, dict) else None
-    if not isinstance(files, list):
-        report.warnings.append(f"{MANIFEST_NAME} has no file list; no old files will be removed")
-        return []
-    return [f for f in files if isinstance(f, str) and _valid_relpath(f)]
-
-
-def _is_desk_file(path: Path) -> bool:
-    """Whether an existing file is a note Desk wrote (its front matter says so)."""
-    try:
-        with path.open("r", encoding="utf-8", errors="replace") as fh:
-            head = fh.read(64 * 1024)
-    except OSError:
-        return False
-    source, _ = frontmatter.split(normalise_text(head))
-    if source is None:
-        return False
-    try:
-        return frontmatter.load(source).get(KIND_KEY) in (KIND_PASSAGE, *INDEX_KINDS)
-    except frontmatter.FrontMatterError:
-        return False
-
-
-def _atomic_write(path: Path, data: bytes) -> None:
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(prefix=".desk-tmp-", suffix=".part", dir=path.parent)
-    try:
-        with os.fdopen(fd, "wb") as fh:
-            fh.write(data)
-            fh.flush()
-            os.fsync(fh.fileno())
-        os.replace(tmp, path)
-    except BaseException:
-        with contextlib.suppress(OSError):
-            os.unlink(tmp)
-        raise
-
-
-def write_vault(
-    files: Iterable[ExportFile],
-    dest: Path,
-    *,
-    progress: Progress | None = None,
-    cancel: Cancel | None = None,
-) -> ExportReport:
-    """Write an export into ``dest``, touching only Desk's own files.
-
-    Each file is written atomically (temporary file + ``os.replace``) and
-    only when its content changed. ``dest/.desk-export.json`` lists the
-    files Desk wrote; a file listed by the previous export but not produced
-    now (a renamed or trashed note) is removed, unless its Desk front matter
-    was taken out (then the user has made it theirs). A file Desk did not
-    write is never overwritten (reported as a conflict) or removed.
-
-    Args:
-        files: from :func:`render_vault`.
-        dest: the vault folder; created if missing.
-        progress: called as ``progress(files_done, relpath)``.
-        cancel: polled between files; when it returns True, writing stops,
-            nothing is removed and the manifest keeps the old entries.
-
-    Returns:
-        What was written, left alone, removed, refused.
-
-    Raises:
-        UserError: ``dest`` cannot be created or written.
-    """
-    dest = Path(dest)
-    report = ExportReport()
-    try:
-        dest.mkdir(parents=True, exist_ok=True)
-        root = dest.resolve()
-    except OSError as exc:
-        raise UserError(f"Cannot create the export folder {dest}: {exc.strerror}") from exc
-    old = _read_manifest(root, report)
-    old_folded = {fold(f) for f in old}
-    ours: list[str] = []
-    seen: set[str] = set()
-    try:
-        for done, item in enumerate(files, 1):
-            if cancel is not None and cancel():
-                report.cancelled = True
-                break
-            if progress is not None:
-                progress(done, item.relpath)
-            outcome = _write_one(root, item, seen, old_folded)
-            getattr(report, outcome).append(item.relpath)
-            if outcome in ("written", "unchanged"):
-                ours.append(item.relpath)
-                seen.add(fold(item.relpath))
-    except OSError as exc:
-        with contextlib.suppress(OSError):
-            _write_manifest(root, [*old, *ours])
-        raise UserError(f"Export stopped: {exc.strerror or exc}", details=str(exc)) from exc
-    if report.cancelled:
-        _write_manifest(root, [*old, *ours])
-        return report
-    current = set(ours)
-    for stale in old:
-        if stale not in current:
-            _remove_stale(root, stale, report, ours if fold(stale) in seen else [])
-    _write_manifest(root, ours)
-    return report
-
-
-def _write_one(root: Path, item: ExportFile, seen: set[str], old_folded: set[str]) -> str:
-    """Write one file; returns the :class:`ExportReport` list it belongs to."""
-    relpath = item.relpath
-    if not _valid_relpath(relpath) or fold(relpath) in seen:
-        return "refused"
-    path = root.joinpath(*relpath.split("/"))
-    try:
-        target = ensure_inside(root, path)
-    except UserError:
-        return "refused"
-    if path.is_symlink() or (target.exists() and not target.is_file()):
-        return "conflicts"
-    data = item.text.encode("utf-8")
-    if target.exists():
-        if fold(relpath) not in old_folded and not _is_desk_file(target):
-            return "conflicts"
-        if target.read_bytes() == data:
-            return "unchanged"
-    _atomic_write(target, data)
-    return "written"
-
-
-def _remove_stale(root: Path, relpath: str, report: ExportReport, ours: list[str]) -> None:
-    path = root.joinpath(*relpath.split("/"))
-    try:
-        ensure_inside(root, path)
-    except UserError:
-        report.refused.append(relpath)
-        return
-    if path.is_symlink() or not path.is_file() or not _is_desk_file(path):
-        return  # gone, replaced, or no longer ours (its Desk front matter was removed)
-    # Only the case changed ("Foo.md" -> "foo.md"): on a case-insensitive
-    # file system both names are the file just written.
-    for current in ours:
-        if fold(current) == fold(relpath):
-            with contextlib.suppress(OSError):
-                if path.samefile(root.joinpath(*current.split("/"))):
-                    return
-    try:
-        path.unlink()
-    except OSError as exc:
-        report.warnings.append(f"could not remove {relpath}: {exc.strerror}")
-        return
-    report.removed.append(relpath)
-    parent = path.parent
-    while parent != root:
-        try:
-            parent.rmdir()  # only succeeds when empty
-        except OSError:
-            break
-        parent = parent.parent
-
-
-def _write_manifest(root: Path, files: list[str]) -> None:
-    unique = sorted(dict.fromkeys(files))
-    data = {"generator": "Desk", "format": 1, "files": unique}
-    text = json.dumps(data, ensure_ascii=False, indent=1) + "\n"
-    path = root / MANIFEST_NAME
-    if path.exists() and not path.is_symlink():
-        try:
-            if path.read_text(encoding="utf-8") == text:
-                return
-        except (OSError, UnicodeDecodeError):
-            pass
-    if path.is_symlink():
-        path.unlink()
-    _atomic_write(path, text.encode("utf-8"))

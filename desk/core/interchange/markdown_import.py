@@ -25,7 +25,7 @@ from urllib.parse import unquote, urlsplit
 from desk.core.errors import UserError
 from desk.core.interchange import frontmatter
 from desk.core.interchange.filenames import ensure_inside
-from desk.core.interchange.markdown_export import (
+from desk.core.interchange.layout import (
     ANNOTATIONS_HEADING,
     BACKLINKS_HEADING,
     CITATION_PREFIX,
