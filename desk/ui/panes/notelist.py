@@ -465,6 +465,7 @@ class NoteListPane(QWidget):
             self._in_flight = False
             # stale when a newer search was asked for since (it may be queued)
             if req.seq == self._seq and self._queued is None:
+                self._shown_seq = req.seq
                 self._show(result, append=req.append, quiet=req.quiet)
             self._next()
 
@@ -547,7 +548,9 @@ class NoteListPane(QWidget):
         self.search_now()
 
     def _on_model_more_wanted(self, limit: int) -> None:
-        if self._queued is None:  # else a new search is coming; it resets the model
+        # More of the result on screen; when a newer search is on its way, it
+        # resets the model instead (its rows must not be appended to these).
+        if self._shown_seq == self._seq and self._queued is None:
             self._submit(_Request(self._seq, limit, append=True))
 
     def _on_view_current_changed(self, current: Index, _previous: Index) -> None:
