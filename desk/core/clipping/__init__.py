@@ -172,7 +172,7 @@ def _build(
         start = text.index(whole)
         body = [Block(start, start + len(whole), whole)]
         art.title = None
-        art.image_names = art.captions = 0
+        art.image_names = art.captions = art.boilerplate = 0
 
     lang = language or guess_language("\n".join(b.body for b in body))
     passages: list[PassageDraft] = []
@@ -190,6 +190,11 @@ def _build(
         notices.append(
             _plural(art.image_names, "image file name", "image file names") + " left out"
         )
+    if art.boilerplate:
+        notices.append(
+            _plural(art.boilerplate, "line", "lines") + " of site boilerplate left out"
+            " (credits, copyright, sign-up)"
+        )
     if art.banner:
         notices.append(f"Page banner left out (not taken as the date): {art.banner}")
 
@@ -206,7 +211,7 @@ def _build(
         url=url,
         publisher=publisher,
         author=author or art.author,
-        published=published,
+        published=published or art.published,
         language=lang,
         text=text,
     )

@@ -8,6 +8,7 @@ puts them together in :func:`parse_text` and re-exports their public names.
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 
 from desk.core.clipping.blocks import (
@@ -23,6 +24,7 @@ from desk.core.clipping.blocks import (
 from desk.core.clipping.chrome import (
     byline,
     is_banner,
+    is_boilerplate,
     is_caption,
     is_image_name,
     looks_like_headline,
@@ -30,15 +32,19 @@ from desk.core.clipping.chrome import (
     parse_date,
     published_line,
 )
+from desk.core.clipping.datelines import date_line, dateline_date
 from desk.core.clipping.titles import make_title, plain_text
 
 __all__ = [
     "Article",
     "Block",
     "byline",
+    "date_line",
+    "dateline_date",
     "heading_level",
     "heading_text",
     "is_banner",
+    "is_boilerplate",
     "is_caption",
     "is_image_name",
     "is_image_only",
@@ -70,6 +76,7 @@ class Article:
     published: str | None = None
     image_names: int = 0
     captions: int = 0
+    boilerplate: int = 0
     headings: list[Block] = field(default_factory=list)
 
 
@@ -78,6 +85,38 @@ def _is_chrome(line: str) -> str | None:
         return "image"
     if is_caption(line):
         return "caption"
+    if is_boilerplate(line):
+        return "boilerplate"
+    return None
+
+
+_HEAD_PARTS = re.compile(r"\s+[·|•—–-]\s+")
+
+
+def _head_line(body: str) -> tuple[str | None, str | None, bool] | None:
+    """(author, date, date is explicit) of a byline or date line, else None.
+
+    ``By Jane Smith · 29 October 2021``, ``March 12, 2024, 8:30 AM``,
+    ``Published: 28.10.2021``, ``۲۲ حوت ۱۴۰۲ - نویسنده: احمد رحیمی``. A date
+    beside a byline counts less than one on a line of its own.
+    """
+    if "\n" in body:
+        return None
+    if date := published_line(body) or date_line(body):
+        return None, date, True
+    author: str | None = None
+    date = None
+    for part in _HEAD_PARTS.split(body.strip()):
+        if author is None and (name := byline(part)):
+            author = name
+        elif date is None and (found := published_line(part) or date_line(part)):
+            date = found
+        else:
+            break
+    else:
+        return author, date, False
+    if name := byline(body):
+        return name, None, False
     return None
 
 
@@ -110,8 +149,10 @@ def parse_text(text: str, *, markdown: bool = False) -> Article:
                 continue
             if kind == "image":
                 art.image_names += 1
-            else:
+            elif kind == "caption":
                 art.captions += 1
+            else:
+                art.boilerplate += 1
             if run:
                 b = _span(text, run[0].start, run[-1].end)
                 if b is not None:
@@ -141,16 +182,19 @@ def parse_text(text: str, *, markdown: bool = False) -> Article:
 
     # Bylines, date lines and the standfirst follow the headline in any order.
     if art.title is not None:
-        for _ in range(3):
+        side_date: str | None = None
+        for _ in range(4):
             if i >= len(kept) - 1:
                 break
             body = kept[i].body
-            if art.author is None and (name := byline(body)):
-                art.author = name
-                i += 1
-                continue
-            if art.published is None and (date := published_line(body)):
-                art.published = date
+            head = _head_line(body)
+            if head is not None:
+                author, date, explicit = head
+                art.author = art.author or author
+                if explicit:
+                    art.published = art.published or date
+                else:
+                    side_date = side_date or date
                 i += 1
                 continue
             if art.standfirst is None and len(kept) > i + 1:
@@ -164,10 +208,13 @@ def parse_text(text: str, *, markdown: bool = False) -> Article:
                     i += 1
                     continue
             break
+        art.published = art.published or side_date
 
     for block in kept[i:]:
         if markdown and heading_level(block.body):
             art.headings.append(block)
             continue
         art.body.append(block)
+    if art.published is None and art.body:
+        art.published = dateline_date(art.body[0].body)
     return art

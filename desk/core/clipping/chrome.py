@@ -10,6 +10,7 @@ from __future__ import annotations
 import re
 
 from desk.core.clipping.blocks import _MD_LINK, cjk_share
+from desk.core.clipping.datelines import parse_date
 
 # ---------------------------------------------------------------------------
 # Page chrome
@@ -75,6 +76,28 @@ def is_caption(line: str) -> bool:
     )
 
 
+# Lines a news site puts under every article: agency credits, copyright,
+# "follow us", the editor's name. Matched whole and short, never inside prose.
+_BOILERPLATE = re.compile(
+    r"^(?:"
+    r"\(?(?:Reporting|Additional reporting|Writing|Editing|Compiled) by\s+[A-ZА-ЯЁ][^\n]{0,200}|"
+    r"Our Standards: The Thomson Reuters Trust Principles\.?|"
+    r"(?:Copyright\s*)?(?:©|\(c\)|Copyright)\s*(?:\d{4}|[۰-۹]{4})?[^\n]{0,150}|"
+    r"[^\n]{0,150}(?:All [Rr]ights [Rr]eserved|Все права защищены|Ҳамаи ҳуқуқҳо ҳифз шудаанд|"
+    r"版权所有|حقوق[^\n]{0,40}محفوظ[^\n]{0,20})[^\n]{0,60}|"
+    r"(?:Подписывайтесь на|Читайте (?:также|нас в)|Follow us on|Sign up for|Subscribe to)\b[^\n]{0,150}|"
+    r"[（(]\s*(?:责任编辑|編輯|编辑|来源)\s*[:：][^\n]{1,30}[)）]|"
+    r"【纠错】[^\n]{0,60}"
+    r")$"
+)
+
+
+def is_boilerplate(line: str) -> bool:
+    """A site's standard line under an article (credits, copyright, "follow us")."""
+    line = line.strip()
+    return bool(line) and len(line) <= 300 and bool(_BOILERPLATE.match(line))
+
+
 _WEEKDAYS = (
     r"Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday|"
     r"Mon|Tue|Wed|Thu|Fri|Sat|Sun|"
@@ -136,53 +159,6 @@ def published_line(line: str) -> str | None:
     """The date (ISO, maybe partial) of a ``Published: ...`` line, else None."""
     m = _PUBLISHED.match(line.strip())
     return parse_date(m.group("date")) if m else None
-
-
-_MONTH_NUMBERS = {
-    name: n
-    for n, names in enumerate(
-        [
-            ("january", "jan", "января", "январь"),
-            ("february", "feb", "февраля", "февраль"),
-            ("march", "mar", "марта", "март"),
-            ("april", "apr", "апреля", "апрель"),
-            ("may", "мая", "май"),
-            ("june", "jun", "июня", "июнь"),
-            ("july", "jul", "июля", "июль"),
-            ("august", "aug", "августа", "август"),
-            ("september", "sep", "sept", "сентября", "сентябрь"),
-            ("october", "oct", "октября", "октябрь"),
-            ("november", "nov", "ноября", "ноябрь"),
-            ("december", "dec", "декабря", "декабрь"),
-        ],
-        start=1,
-    )
-    for name in names
-}
-
-
-def parse_date(value: str) -> str | None:
-    """``2021-10-28``, ``28.10.2021``, ``28 October 2021``, ``October 28, 2021``,
-    ``2021年10月28日`` to ISO; None when no full date is recognised."""
-    value = value.strip()
-    m = re.search(r"(?<!\d)(\d{4})-(\d{1,2})-(\d{1,2})(?!\d)", value) or re.search(
-        r"(\d{4})\s*年\s*(\d{1,2})\s*月\s*(\d{1,2})\s*日", value
-    )
-    if m:
-        y, mo, d = (int(g) for g in m.groups())
-    elif m := re.search(r"\b(\d{1,2})\.(\d{1,2})\.(\d{4})\b", value):
-        d, mo, y = (int(g) for g in m.groups())
-    elif m := re.search(r"\b(\d{1,2})\s+([^\W\d_]+)\.?,?\s+(\d{4})\b", value):
-        d, y = int(m.group(1)), int(m.group(3))
-        mo = _MONTH_NUMBERS.get(m.group(2).casefold(), 0)
-    elif m := re.search(r"\b([^\W\d_]+)\.?\s+(\d{1,2}),?\s+(\d{4})\b", value):
-        d, y = int(m.group(2)), int(m.group(3))
-        mo = _MONTH_NUMBERS.get(m.group(1).casefold(), 0)
-    else:
-        return None
-    if not (1 <= mo <= 12 and 1 <= d <= 31 and 1000 <= y <= 2999):
-        return None
-    return f"{y:04d}-{mo:02d}-{d:02d}"
 
 
 def _words(line: str) -> list[str]:

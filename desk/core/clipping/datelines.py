@@ -1,0 +1,132 @@
+"""Dates as a page prints them: in a date line, a byline or a dateline.
+
+``28 October 2021``, ``October 28, 2021``, ``28.10.2021``, ``2021年10月28日``,
+``28 октября 2021 г.``, Tajik ``28 октябри соли 2021``, and the Solar Hijri
+dates of Dari and Persian pages (``۲۲ حوت ۱۴۰۲``, ``1402/12/22``), in any
+digits, all become ISO Gregorian dates.
+"""
+
+from __future__ import annotations
+
+import re
+
+from desk.core.analysis.calendars import solar_hijri_month, solar_hijri_to_gregorian
+
+_MONTH_NUMBERS = {
+    name: n
+    for n, names in enumerate(
+        [
+            ("january", "jan", "января", "январь", "январи"),
+            ("february", "feb", "февраля", "февраль", "феврал", "феврали"),
+            ("march", "mar", "марта", "март", "марти"),
+            ("april", "apr", "апреля", "апрель", "апрел", "апрели"),
+            ("may", "мая", "май", "майи"),
+            ("june", "jun", "июня", "июнь", "июн", "июни"),
+            ("july", "jul", "июля", "июль", "июл", "июли"),
+            ("august", "aug", "августа", "август", "августи"),
+            ("september", "sep", "sept", "сентября", "сентябрь", "сентябр", "сентябри"),
+            ("october", "oct", "октября", "октябрь", "октябр", "октябри"),
+            ("november", "nov", "ноября", "ноябрь", "ноябр", "ноябри"),
+            ("december", "dec", "декабря", "декабрь", "декабр", "декабри"),
+        ],
+        start=1,
+    )
+    for name in names
+}
+# Arabic-Indic and extended (Persian) digits to ASCII.
+_DIGITS = str.maketrans("٠١٢٣٤٥٦٧٨٩۰۱۲۳۴۵۶۷۸۹", "01234567890123456789")
+# Tajik "соли 2021" (of the year 2021) between the month and the year.
+_YEAR_WORD = r"(?:соли\s+)?"
+
+
+def _iso(y: int, mo: int, d: int) -> str | None:
+    if not (1 <= mo <= 12 and 1 <= d <= 31 and 1000 <= y <= 2999):
+        return None
+    return f"{y:04d}-{mo:02d}-{d:02d}"
+
+
+def _solar(y: int, mo: int, d: int) -> str | None:
+    converted = solar_hijri_to_gregorian(y, mo, d)
+    return converted.isoformat() if converted is not None else None
+
+
+def parse_date(value: str) -> str | None:
+    """A full date in ``value`` to ISO; None when no full date is recognised.
+
+    ``2021-10-28``, ``28.10.2021``, ``28 October 2021``, ``October 28, 2021``,
+    ``2021年10月28日``, ``28 октября 2021``, ``28 октябри соли 2021``;
+    a year before 1700 is a Solar Hijri one (``۲۲ حوت ۱۴۰۲``, ``1402/12/22``).
+    """
+    value = value.strip().translate(_DIGITS)
+    m = re.search(r"(?<!\d)(\d{4})-(\d{1,2})-(\d{1,2})(?!\d)", value) or re.search(
+        r"(\d{4})\s*年\s*(\d{1,2})\s*月\s*(\d{1,2})\s*日", value
+    )
+    if m:
+        y, mo, d = (int(g) for g in m.groups())
+        return _iso(y, mo, d)
+    if m := re.search(r"(?<!\d)(1[2-4]\d\d)/(\d{1,2})/(\d{1,2})(?!\d)", value):
+        return _solar(*(int(g) for g in m.groups()))
+    if m := re.search(r"\b(\d{1,2})\.(\d{1,2})\.(\d{4})\b", value):
+        d, mo, y = (int(g) for g in m.groups())
+        return _iso(y, mo, d)
+    if m := re.search(
+        rf"(?<!\d)(\d{{1,2}})\s+([^\W\d_]+)\.?,?\s+{_YEAR_WORD}(\d{{4}})(?!\d)", value
+    ):
+        d, name, y = int(m.group(1)), m.group(2), int(m.group(3))
+        if y < 1700:
+            month = solar_hijri_month(name)
+            return _solar(y, month, d) if month else None
+        return _iso(y, _MONTH_NUMBERS.get(name.casefold(), 0), d)
+    if m := re.search(r"\b([^\W\d_]+)\.?\s+(\d{1,2}),?\s+(\d{4})\b", value):
+        d, y = int(m.group(2)), int(m.group(3))
+        return _iso(y, _MONTH_NUMBERS.get(m.group(1).casefold(), 0), d)
+    return None
+
+
+# What a date line may hold besides its dates: times, zones, "updated".
+_TIME = r"\d{1,2}[:.]\d{2}(?:[:.]\d{2})?\s*(?:[AaPp]\.?[Mm]\.?)?"
+_FILLER = re.compile(
+    rf"{_TIME}|\b(?:GMT|UTC|MSK|МСК|ET|EST|EDT|BST|CET|CEST|IST)\b(?:\s*[+-]\s*\d{{1,2}})?|"
+    r"(?i:last\s+updated|updated|published|posted|обновлено|опубликовано|обновлен[оа]?|"
+    r"ساعت|به\s+روز\s+شده|نشر|更新|发布|发布时间|编辑)|"
+    r"(?i:Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday|Mon|Tue|Wed|Thu|Fri|Sat|"
+    r"Sun|понедельник|вторник|среда|четверг|пятница|суббота|воскресенье)",
+)
+_DATE_PART = re.compile(
+    r"\d{4}-\d{1,2}-\d{1,2}(?:T[\d:.]+(?:Z|[+-]\d\d:?\d\d)?)?|"
+    r"\d{4}\s*年\s*\d{1,2}\s*月\s*\d{1,2}\s*日|"
+    r"\d{4}/\d{1,2}/\d{1,2}|\d{1,2}\.\d{1,2}\.\d{4}|"
+    rf"\d{{1,2}}\s+[^\W\d_]+\.?,?\s+{_YEAR_WORD}\d{{4}}(?:\s*(?:года|г\.))?|"
+    r"[^\W\d_]+\.?\s+\d{1,2},?\s+\d{4}"
+)
+
+
+def date_line(line: str) -> str | None:
+    """The date of a line that holds only a date (and times), else None.
+
+    ``March 12, 2024, 8:30 AM``, ``10:15 12.03.2024 (обновлено: 12:40
+    12.03.2024)``, ``۲۲ حوت ۱۴۰۲``: the first date is the publication date.
+    """
+    line = line.strip().translate(_DIGITS)
+    if not line or len(line) > 120:
+        return None
+    dates = [m.group() for m in _DATE_PART.finditer(line) if parse_date(m.group())]
+    if not dates:
+        return None
+    rest = _DATE_PART.sub(" ", line)
+    rest = _FILLER.sub(" ", rest)
+    if re.search(r"[^\W_]", rest):
+        return None
+    return parse_date(dates[0])
+
+
+def dateline_date(paragraph: str) -> str | None:
+    """The full date of a news dateline opening ``paragraph``, else None.
+
+    ``КАБУЛ، ۲۲ حوت ۱۴۰۲ - ...``, ``ДУШАНБЕ, 12.03.2024 /АМИТ «Ховар»/. ...``:
+    a place, a comma and a date, before a dash, slash or bracket.
+    """
+    m = re.match(r"^[^\W\d_][^\d,،\n]{1,40}[,،]\s*([^—–\-/(|\n]{6,40}?)\s*[—–\-/(|]", paragraph)
+    if not m:
+        return None
+    return date_line(m.group(1))
