@@ -161,6 +161,7 @@ class MainWindow(QMainWindow):
 
         self.restore_state()
         self.browse.loaded.connect(self.reader.set_tag_paths)
+        self.browse.yield_to = self.notes.is_busy
         # The list first, alone: it is what the user looks at. The tree's counts
         # follow once the first hits are on screen (they share the library lock).
         self._tree_loaded = False
@@ -243,6 +244,9 @@ class MainWindow(QMainWindow):
         self.save_state()
         for task in list(self._tasks):
             task.cancel()
+        self._preview_timer.stop()
+        self.notes.stop()
+        self.browse.stop()
         # Searches in flight finish (they are short; long jobs were just cancelled)
         # before the library closes under them.
         from desk.ui.tasks import pool

@@ -6,7 +6,7 @@ import logging
 from collections.abc import Callable, Iterable
 from typing import Any
 
-from PySide6.QtCore import QModelIndex, QPersistentModelIndex, Signal
+from PySide6.QtCore import QModelIndex, QPersistentModelIndex, QTimer, Signal
 from PySide6.QtWidgets import QAbstractItemView, QHeaderView, QTreeView, QWidget
 
 from desk.core.changes import Changes
@@ -45,6 +45,7 @@ FETCH: dict[str, Callable[[Library], Any]] = {
     "entities": lambda lib: lib.entities(),
 }
 PARTS = tuple(FETCH)
+YIELD_MS = 40
 
 
 def parts_for(changes: Changes) -> set[str]:
@@ -106,6 +107,14 @@ class BrowsePane(QTreeView):
         self._todo: set[str] = set()
         self._in_flight: str | None = None
         self._loaded_once = False
+        self._stopped = False
+        # While this says so (the list is searching), the next part waits: the
+        # parts and the searches take turns on the library's lock.
+        self.yield_to: Callable[[], bool] | None = None
+        self._retry = QTimer(self)
+        self._retry.setSingleShot(True)
+        self._retry.setInterval(YIELD_MS)
+        self._retry.timeout.connect(self._step)
         self.selectionModel().currentChanged.connect(self._on_current_changed)
         self.expanded.connect(lambda i: self._expanded.add(str(i.data(KEY_ROLE))))
         self.collapsed.connect(lambda i: self._expanded.discard(str(i.data(KEY_ROLE))))
@@ -127,6 +136,12 @@ class BrowsePane(QTreeView):
         elif self._in_flight is None:
             self._step()
 
+    def stop(self) -> None:
+        """Fetch nothing more (the window is closing; the library will close)."""
+        self._todo.clear()
+        self._retry.stop()
+        self._stopped = True
+
     def redraw(self) -> None:
         """Build the tree again from what was fetched (e.g. the palette changed)."""
         if self._data:
@@ -134,7 +149,10 @@ class BrowsePane(QTreeView):
 
     def _step(self) -> None:
         part = next((p for p in PARTS if p in self._todo), None)
-        if part is None:
+        if part is None or self._in_flight is not None or self._stopped:
+            return
+        if self.yield_to is not None and self.yield_to():
+            self._retry.start()
             return
         self._todo.discard(part)
         self._in_flight = part

@@ -307,6 +307,7 @@ class NoteListPane(QWidget):
         self._keep_current = ""
         self._in_flight = False
         self._queued: _Request | None = None
+        self._stopped = False
 
         self.search_box = QLineEdit(self)
         self.search_box.setObjectName("searchBox")
@@ -423,6 +424,12 @@ class NoteListPane(QWidget):
     def is_busy(self) -> bool:
         return self._in_flight or self._queued is not None or self._timer.isActive()
 
+    def stop(self) -> None:
+        """Start no more searches (the window is closing; the library will close)."""
+        self._timer.stop()
+        self._queued = None
+        self._stopped = True
+
     def refresh(self) -> None:
         """Run the same search again, keeping the selection."""
         self._keep = self.selected_ids()
@@ -445,6 +452,8 @@ class NoteListPane(QWidget):
         Searches share the library's lock, so running them side by side only
         makes each wait; the newest request is the only one worth running next.
         """
+        if self._stopped:
+            return
         if self._in_flight:
             self._queued = req
         else:
