@@ -279,7 +279,7 @@ class BrowseTreeModel(QAbstractItemModel):
         try:
             if index.column() == 1:
                 if role == Qt.ItemDataRole.DisplayRole:
-                    return "" if node.count is None else str(node.count)
+                    return "" if node.count is None else f"{node.count:,}"
                 if role == Qt.ItemDataRole.TextAlignmentRole:
                     return int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
                 return None
