@@ -53,7 +53,7 @@ def test_note_list_model(qtmodeltester) -> None:  # type: ignore[no-untyped-def]
 
 def test_browse_tree_model(qtmodeltester) -> None:  # type: ignore[no-untyped-def]
     root = build_tree(
-        stats={"passages": 30, "trashed": 2},
+        stats={"passages": 100_000, "trashed": 2},
         tags=[("actor/china", 3, "PRC"), ("place/wakhan", 4, None), ("place", 1, None)],
         sources=[Source(id=1, title="Asia Times piece", reliability="B", passage_count=30)],
         entities=[
@@ -80,6 +80,7 @@ def test_browse_tree_model(qtmodeltester) -> None:  # type: ignore[no-untyped-de
     assert model.find("kind:facility").data() == "Facilities"
     trash = model.find("lib:trash")
     assert trash.siblingAtColumn(1).data() == "2"
+    assert model.find("lib:all").siblingAtColumn(1).data() == "100,000"
     src = model.find("src:1").data(PICK_ROLE)
     assert src.restrict == QueryFilter(source_id=1)
     assert src.clause == 'source:"Asia Times piece"'
