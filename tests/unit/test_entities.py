@@ -497,3 +497,81 @@ def test_real_gazetteer_finds_every_seed_entity() -> None:
         if not any(m.start <= spot < m.end for m in mentions for spot in spots):
             missing.append(name)
     assert not missing, f"not found in the seed article: {missing}"
+
+
+# --- currencies and case endings -------------------------------------------
+
+
+def test_a_currency_is_not_the_country() -> None:
+    m = EntityMatcher([E("united-states", "United States", "place", "US", "U.S.", "USA")])
+    text = "a deal worth US$8.5 million (US$ 2m, ＵＳ＄1m) that the US and the USA signed"
+    assert found(m, text) == [("united-states", "US"), ("united-states", "USA")]
+
+
+def test_russian_case_endings_find_the_entity(matcher: EntityMatcher) -> None:
+    text = (
+        "Министр Китая? нет: Представители Таджикистана и Талибана встретились в Пекине "
+        "с Эмомали Рахмоном; о Бадахшане, Синьцзяне и Вахане."
+    )
+    assert found(matcher, text) == [
+        ("tajikistan", "Таджикистана"),
+        ("taliban", "Талибана"),
+        ("beijing", "Пекине"),
+        ("emomali-rahmon", "Эмомали Рахмоном"),
+        ("badakhshan", "Бадахшане"),
+        ("xinjiang", "Синьцзяне"),
+        ("wakhan-corridor", "Вахане"),
+    ]
+
+
+def test_stem_changes_and_agreeing_adjectives() -> None:
+    m = EntityMatcher(
+        [
+            E("china", "China", "place", "Китай", "Хитой"),
+            E("russia", "Russia", "place", "Россия"),
+            E("doha", "Doha", "place", "Доха"),
+            E("central-asia", "Central Asia", "place", "Центральная Азия"),
+            E("wakhan", "Wakhan corridor", "place", "Ваханский коридор"),
+        ]
+    )
+    text = "Китая, Китаем, России, Россией, в Дохе, Центральной Азии, Ваханского коридора, Хитойро"
+    assert [k for k, _ in found(m, text)] == [
+        "china", "china", "russia", "russia", "doha", "central-asia", "wakhan", "china",
+    ]  # fmt: skip
+
+
+def test_tajik_suffixes_find_the_entity() -> None:
+    m = EntityMatcher(
+        [
+            E("tajikistan", "Tajikistan", "place", "Тоҷикистон"),
+            E("afghanistan", "Afghanistan", "place", "Афғонистон"),
+            E("kabul", "Kabul", "place", "Кобул"),
+        ]
+    )
+    assert found(m, "Тоҷикистону Афғонистон; Толибон Кобулро ишғол карданд") == [
+        ("tajikistan", "Тоҷикистону"),
+        ("afghanistan", "Афғонистон"),
+        ("kabul", "Кобулро"),
+    ]
+
+
+def test_case_endings_never_reach_other_words_or_acronyms() -> None:
+    m = EntityMatcher(
+        [
+            E("un", "United Nations", "organisation", "ООН"),
+            E("wang-yi", "Wang Yi", "person", "Ван И"),
+            E("beijing", "Beijing", "place", "Пекин"),
+        ]
+    )
+    # An acronym takes no ending; a real word that only starts like a name is not it.
+    assert found(m, "ООНа, Ван Иа, пекинский, Пекинская опера") == []
+
+
+def test_a_real_spelling_wins_over_another_entitys_case_form() -> None:
+    m = EntityMatcher(
+        [
+            E("rahmon", "Emomali Rahmon", "person", "Рахмон"),
+            E("rahmonov", "Rahmonov junior", "person", "Рахмонов"),
+        ]
+    )
+    assert found(m, "Рахмонов и Рахмона") == [("rahmonov", "Рахмонов"), ("rahmon", "Рахмона")]

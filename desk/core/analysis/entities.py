@@ -22,11 +22,15 @@ Rules:
 - short all-caps spellings (2 to 6 letters: ``UN``, ``ETIM``, ``ISIS-K``,
   ``ООН``) match only text that has no lower-case letter there, so ``un``,
   ``Un`` and ``unclear`` never match ``UN``;
-- at one position the longest spelling wins and mentions never overlap.
+- at one position the longest spelling wins and mentions never overlap;
+- a spelling right before a dollar sign is a currency (``US$``), not a mention;
+- a Cyrillic spelling also matches its Russian and Tajik case forms
+  (``Таджикистана``, ``Китаем``, ``Тоҷикистонро``; see :func:`inflections`).
 """
 
 from __future__ import annotations
 
+import itertools
 import re
 from collections.abc import Iterable
 from dataclasses import dataclass, field
@@ -43,6 +47,8 @@ _LEFT = rf"(?<!{_WORD})"
 # Not followed by a letter, nor by an apostrophe and a letter unless that is
 # a possessive ``'s``.
 _RIGHT = rf"(?:(?<!{_WORD})|(?!{_WORD})(?!'(?!s(?!{_WORD})){_WORD}))"
+# "US$8.5 million", "HK$", "$US": a currency, not the country.
+_NOT_CURRENCY = r"(?![$＄])"
 _CJK_CHAR = re.compile(rf"[{_CJK_RANGES}]")
 _WORD_CHAR = re.compile(r"\w")
 
@@ -140,7 +146,7 @@ def _trie_pattern(spellings: Iterable[str]) -> re.Pattern[str] | None:
     # engine backtracks into the trie to a shorter spelling. It applies only
     # when the spelling ended with a letter of a spaced script. (Repeating
     # it at every leaf makes compiling take seconds: the class is large.)
-    return re.compile("(?:" + "|".join(parts) + ")" + _RIGHT)
+    return re.compile("(?:" + "|".join(parts) + ")" + _RIGHT + _NOT_CURRENCY)
 
 
 def _char(ch: str) -> str:
@@ -150,6 +156,69 @@ def _char(ch: str) -> str:
         # 埃莫马利·拉赫蒙 is also written with another dot, or none.
         return f"[{_NAME_DOTS}]?"
     return re.escape(ch)
+
+
+_CYRILLIC_WORD = re.compile(r"^[\u0400-\u04ff]+(?:-[\u0400-\u04ff]+)*$")
+_VOWELS = set("аеёиоуыэюяӣӯ")
+# Endings that follow the stem, by how the nominative ends. Russian case
+# endings first, then Tajik suffixes (-ро object, -и/-ӣ izofa, -у "and").
+_TAJIK = ("ро", "и", "ӣ", "у", "ҳо")
+_AFTER_CONSONANT = ("а", "у", "ом", "е", "ы", "ов", "ам", "ами", "ах", "ым", *_TAJIK)
+_REPLACE_LAST = {
+    "й": ("я", "ю", "ем", "е", "и", "йро", "йи"),
+    "ь": ("я", "ю", "ем", "е", "и", "ью"),
+    "а": ("ы", "и", "е", "у", "ой", "ою", "аро"),
+    "я": ("и", "ю", "ей", "е", "яро"),
+}
+# Russian adjectives before the noun ("Центральная Азия" -> "Центральной Азии").
+_ADJECTIVE = {
+    "ая": ("ой", "ую", "ою"),
+    "яя": ("ей", "юю", "ею"),
+    "ый": ("ого", "ому", "ым", "ом"),
+    "ой": ("ого", "ому", "ым", "ом"),
+    "ий": ("ого", "его", "ому", "ему", "им", "ом", "ем"),
+    "ое": ("ого", "ому", "ым", "ом"),
+    "ее": ("его", "ему", "им", "ем"),
+}
+_MIN_STEM = 4
+_MAX_WORDS = 3
+
+
+def _noun_forms(word: str) -> list[str]:
+    final = word[-1].lower()
+    if final in _REPLACE_LAST:
+        return [word[:-1] + e for e in _REPLACE_LAST[final]]
+    if final in _VOWELS:
+        return [word + "ро"]
+    return [word + e for e in _AFTER_CONSONANT]
+
+
+def inflections(spelling: str) -> list[str]:
+    """Case forms of a Cyrillic name, in Russian and Tajik.
+
+    The last word takes case endings and Tajik suffixes (``Таджикистан`` ->
+    ``Таджикистана``, ``Китай`` -> ``Китая``, ``Тоҷикистон`` ->
+    ``Тоҷикистонро``, ``Эмомали Рахмон`` -> ``Эмомали Рахмона``); Russian
+    adjectives before it agree (``Центральная Азия`` -> ``Центральной
+    Азии``). Acronyms, words shorter than four letters, names of more than
+    three words and other scripts give ``[]``.
+    """
+    words = spelling.split()
+    if not words or len(words) > _MAX_WORDS:
+        return []
+    last = words[-1]
+    if len(last) < _MIN_STEM or not _CYRILLIC_WORD.match(last) or last.isupper():
+        return []
+    options: list[list[str]] = []
+    for word in words[:-1]:
+        ending = word[-2:].lower()
+        if len(word) > _MIN_STEM and _CYRILLIC_WORD.match(word) and ending in _ADJECTIVE:
+            options.append([word, *(word[:-2] + e for e in _ADJECTIVE[ending])])
+        else:
+            options.append([word])
+    options.append([last, *_noun_forms(last)])
+    forms = [" ".join(combo) for combo in itertools.product(*options)]
+    return [f for f in forms if f != " ".join(words)]
 
 
 class EntityMatcher:
@@ -191,19 +260,41 @@ class EntityMatcher:
                     owners.append((index, acronym))
             _add(self._by_phrase, fold_phrase(entry.key), index)
             _add(self._by_phrase, entry.key.casefold(), index)
+        # Russian and Tajik case endings of each Cyrillic spelling, unless a
+        # real spelling (of any entity) already reads that way.
+        for index, entry in enumerate(self._entries):
+            for spelling in entry.spellings():
+                if _is_acronym(spelling):
+                    continue
+                for variant in inflections(spelling):
+                    form = _match_form(variant)
+                    lookup = _lookup_form(form)
+                    if lookup in self._owners:
+                        continue
+                    self._forms[lookup] = {form}
+                    self._owners[lookup] = [(index, False)]
         # Spellings that need no case check: the key straight away.
         self._direct = {
             spelling: self._entries[owners[0][0]].key
             for spelling, owners in self._owners.items()
             if not owners[0][1]
         }
-        self._pattern = _trie_pattern(f for forms in self._forms.values() for f in forms)
-        self._plain_pattern = _trie_pattern(
-            form
-            for lookup, owners in self._owners.items()
-            if not all(a for _, a in owners)
-            for form in self._forms[lookup]
-        )
+        # Compiled on first use: query expansion (expand, keys_for) needs no
+        # pattern, and compiling a large gazetteer's takes a noticeable moment.
+        self._compiled: tuple[re.Pattern[str] | None, re.Pattern[str] | None] | None = None
+
+    def _patterns(self) -> tuple[re.Pattern[str] | None, re.Pattern[str] | None]:
+        """The trie of every spelling, and of those not limited to capitals."""
+        if self._compiled is None:
+            pattern = _trie_pattern(f for forms in self._forms.values() for f in forms)
+            plain = _trie_pattern(
+                form
+                for lookup, owners in self._owners.items()
+                if not all(a for _, a in owners)
+                for form in self._forms[lookup]
+            )
+            self._compiled = (pattern, plain)
+        return self._compiled
 
     @property
     def entries(self) -> list[GazetteerEntry]:
@@ -220,7 +311,7 @@ class EntityMatcher:
         Returns:
             Mentions sorted by start; ``start``/``end`` index ``text`` itself.
         """
-        pattern = self._pattern
+        pattern, plain_pattern = self._patterns()
         if pattern is None or not text:
             return []
         folded, origin = fold_with_offsets(text)
@@ -237,8 +328,8 @@ class EntityMatcher:
             key = direct.get(m.group())
             if key is None:
                 key = self._owner(m.group(), text, start, end, origin)
-                if key is None and self._plain_pattern is not None:
-                    m = self._plain_pattern.match(folded, start)
+                if key is None and plain_pattern is not None:
+                    m = plain_pattern.match(folded, start)
                     if m is not None:
                         end = m.end()
                         key = self._owner(m.group(), text, start, end, origin)
