@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import os
 import unicodedata
+from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
@@ -160,6 +161,16 @@ def test_round_trip_of_the_sample_collection(seeded_library: Library, tmp_path: 
     assert _files(first) == _files(second)
 
 
+def test_export_loads_passages_in_batches_as_the_store_does(seeded_library: Library) -> None:
+    ids = sorted(seeded_library.store.passage_ids())
+    sources = {s.id: s for s in seeded_library.store.sources()}
+    batch = interchange_ops._passage_batch(seeded_library.store, [*ids, "p-gone"], sources)
+    assert [p.id for p in batch] == ids
+    for p in batch:
+        full = seeded_library.store.passage(p.id)
+        assert replace(full, mentions=(), events=()) == p
+
+
 def test_export_is_readable_by_independent_parsers(seeded_library: Library, tmp_path: Path) -> None:
     dest = tmp_path / "vault"
     seeded_library.export_markdown(dest)
@@ -247,21 +258,22 @@ def test_hostile_titles_and_tags_stay_inside_and_round_trip(
     assert _files(dest) == _files(again)
 
 
-@pytest.mark.skipif(not frontmatter.HAS_LIBYAML, reason="PyYAML is built without libyaml")
-def test_libyaml_and_pure_python_give_the_same_files(
+def test_fast_yaml_and_pure_python_give_the_same_files(
     library: Library, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     _hostile_library(library)
-    library.export_markdown(tmp_path / "c")
+    library.export_markdown(tmp_path / "fast")
     monkeypatch.setattr(frontmatter, "use_libyaml", False)
+    monkeypatch.setattr(frontmatter, "use_fast_emitter", False)
     library.export_markdown(tmp_path / "python")
-    assert _files(tmp_path / "c") == _files(tmp_path / "python")
-    # The pure Python reader reads the libyaml export back the same.
+    assert _files(tmp_path / "fast") == _files(tmp_path / "python")
+    # The pure Python reader reads the fast export back the same.
     with _twin(tmp_path, library) as twin:
-        twin.import_markdown(tmp_path / "c")
-        monkeypatch.setattr(frontmatter, "use_libyaml", True)
+        twin.import_markdown(tmp_path / "fast")
+        monkeypatch.setattr(frontmatter, "use_libyaml", frontmatter.HAS_LIBYAML)
+        monkeypatch.setattr(frontmatter, "use_fast_emitter", True)
         twin.export_markdown(tmp_path / "again")
-    assert _files(tmp_path / "c") == _files(tmp_path / "again")
+    assert _files(tmp_path / "fast") == _files(tmp_path / "again")
 
 
 def test_reexport_updates_our_files_and_leaves_foreign_ones(
