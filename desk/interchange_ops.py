@@ -46,10 +46,11 @@ from desk.core.interchange import (
 )
 from desk.core.interchange.markdown_export import citation, md_text, quote_lines
 from desk.core.interchange.markdown_import import NOTE_SUFFIXES
-from desk.core.types import Passage, Source, SourceDraft
+from desk.core.types import Annotation, Entity, Link, Passage, Source, SourceDraft
 from desk.core.undo import UndoStep
 
 if TYPE_CHECKING:
+    from desk.core.store import Store
     from desk.library import Library
 
 log = logging.getLogger(__name__)
@@ -162,17 +163,101 @@ def _cited_sources(lib: Library, ids: list[str]) -> tuple[list[Source], int]:
     return [lib.store.source(sid) for sid in sorted(source_ids)], len(tags)
 
 
-def _load_passages(lib: Library, ids: list[str]) -> Iterator[Passage]:
-    """Full passages a batch at a time; the lock is held per batch, not per export."""
+def _load_passages(lib: Library, ids: list[str], sources: dict[int, Source]) -> Iterator[Passage]:
+    """Passages as the export renders them, a batch at a time.
+
+    Seven queries per batch of :data:`EXPORT_BATCH` rather than ten per
+    passage: the row, tags, annotations, links both ways and entities. Mentions
+    and event dates are left empty (the notes do not show them). Sources come
+    from ``sources`` (every source the passages cite). The lock is held per
+    batch, not per export; a passage deleted meanwhile is left out.
+    """
     for chunk in _chunks(ids, EXPORT_BATCH):
-        batch: list[Passage] = []
         with lib._lock:
-            for pid in chunk:
-                try:
-                    batch.append(lib.store.passage(pid))
-                except NotFound:
-                    continue  # deleted while exporting
+            batch = _passage_batch(lib.store, chunk, sources)
         yield from batch
+
+
+def _passage_batch(store: Store, ids: list[str], sources: dict[int, Source]) -> list[Passage]:
+    conn = store.conn
+    marks = ",".join("?" * len(ids))
+    rows = {r["id"]: r for r in conn.execute(f"SELECT * FROM passage WHERE id IN ({marks})", ids)}
+    tags: dict[str, list[str]] = {}
+    for pid, path in conn.execute(
+        "SELECT pt.passage_id, t.path FROM passage_tag pt JOIN tag t ON t.id = pt.tag_id "
+        f"WHERE pt.passage_id IN ({marks}) ORDER BY t.path COLLATE NOCASE",
+        ids,
+    ):
+        tags.setdefault(pid, []).append(path)
+    notes: dict[str, list[Annotation]] = {}
+    for r in conn.execute(
+        f"SELECT * FROM annotation WHERE passage_id IN ({marks}) ORDER BY created, id", ids
+    ):
+        notes.setdefault(r["passage_id"], []).append(
+            Annotation(
+                r["id"],
+                r["passage_id"],
+                r["body"],
+                r["start"],
+                r["end"],
+                r["created"],
+                r["updated"],
+            )
+        )
+    out_links: dict[str, list[Link]] = {}
+    for r in conn.execute(
+        "SELECT l.from_id, l.to_id, l.kind, l.note, p.title, p.trashed_at FROM link l "
+        f"JOIN passage p ON p.id = l.to_id WHERE l.from_id IN ({marks}) "
+        "ORDER BY p.title COLLATE NOCASE, l.kind, l.to_id",
+        ids,
+    ):
+        out_links.setdefault(r[0], []).append(Link(r[1], r[4], r[2], r[3], True, r[5] is not None))
+    in_links: dict[str, list[Link]] = {}
+    for r in conn.execute(
+        "SELECT l.to_id, l.from_id, l.kind, l.note, p.title, p.trashed_at FROM link l "
+        f"JOIN passage p ON p.id = l.from_id WHERE l.to_id IN ({marks}) "
+        "ORDER BY p.title COLLATE NOCASE, l.kind, l.from_id",
+        ids,
+    ):
+        in_links.setdefault(r[0], []).append(Link(r[1], r[4], r[2], r[3], False, r[5] is not None))
+    entities: dict[str, list[Entity]] = {}
+    for r in conn.execute(
+        "SELECT m.passage_id, e.id, e.key, e.name, e.kind, e.description, count(*) AS n "
+        f"FROM mention m JOIN entity e ON e.id = m.entity_id WHERE m.passage_id IN ({marks}) "
+        "GROUP BY m.passage_id, e.id ORDER BY m.passage_id, min(m.start)",
+        ids,
+    ):
+        entities.setdefault(r[0], []).append(Entity(r[1], r[2], r[3], r[4], (), r[5], r[6]))
+    batch = []
+    for pid in ids:
+        row = rows.get(pid)
+        if row is None:
+            continue  # deleted while exporting
+        sid = row["source_id"]
+        if sid is not None and sid not in sources:
+            sources[sid] = store.source(sid)  # cited since the export began
+        batch.append(
+            Passage(
+                id=pid,
+                title=row["title"],
+                body=row["body"],
+                kind=row["kind"],
+                source=sources[sid] if sid is not None else None,
+                start=row["start"],
+                end=row["end"],
+                language=row["language"],
+                credibility=row["credibility"],
+                created=row["created"],
+                updated=row["updated"],
+                trashed_at=row["trashed_at"],
+                tags=tuple(tags.get(pid, ())),
+                annotations=tuple(notes.get(pid, ())),
+                links=tuple(out_links.get(pid, ())),
+                backlinks=tuple(in_links.get(pid, ())),
+                entities=tuple(entities.get(pid, ())),
+            )
+        )
+    return batch
 
 
 def export_markdown(
@@ -199,7 +284,7 @@ def export_markdown(
             progress(min(done, total), total)
 
     files = render_vault(
-        _load_passages(lib, [pid for pid, _ in pairs]),
+        _load_passages(lib, [pid for pid, _ in pairs], {s.id: s for s in sources}),
         library_name=lib.root.name or "Desk",
         names=names,
         sources=sources,
