@@ -340,3 +340,77 @@ def test_gate_loses_nothing(parts: list[str]) -> None:
     fast = [(m.span(), m.lastgroup) for m in module._PATTERN.finditer(text)]
     slow = [(m.span(), m.lastgroup) for m in plain.finditer(text)]
     assert fast == slow
+
+
+# --- Tajik, Solar Hijri, Chinese day-of-month, other languages' relative words ---
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("Созишнома 11 марти соли 2024 ба имзо расид", ("2024-03-11", "day", False)),
+        ("қаблан, 28 октябри соли 2021, бо Ван И", ("2021-10-28", "day", False)),
+        ("дар моҳи августи соли 2021 Кобулро", ("2021-08", "month", False)),
+        ("то охири соли 2024 сохта мешаванд", ("2024", "year", True)),
+        ("соли гузашта", ("2023", "year", False)),
+        ("рӯзи сешанбе хабар дод", ("2024-03-05", "day", False)),
+        ("будут построены до конца 2024 года", ("2024", "year", True)),
+        ("подписали в понедельник", ("2024-03-11", "day", False)),
+        ("کابل، ۲۲ حوت ۱۴۰۲ - چین", ("2024-03-12", "day", False)),
+        ("در ۶ عقرب ۱۴۰۰ با ملا برادر", ("2021-10-28", "day", False)),
+        ("از ۲۴ اسد ۱۴۰۰ کنترل کابل", ("2021-08-15", "day", False)),
+        ("۲۲ اسفند 1402", ("2024-03-12", "day", False)),
+        ("1402/12/22", ("2024-03-12", "day", False)),
+        ("در حوت ۱۴۰۲", ("2024-03", "month", True)),
+        ("۱۵ حوت", ("2024-03-05", "day", False)),
+        ("تا پایان سال ۲۰۲۴ میلادی", ("2024", "year", True)),
+        ("سال گذشته", ("2023", "year", False)),
+        ("روز سه‌شنبه", ("2024-03-05", "day", False)),
+        ("内务部12日发表声明", ("2024-03-12", "day", False)),
+        ("内务部20日发表声明", ("2024-02-20", "day", False)),
+        ("预计于2024年底前建成", ("2024", "year", True)),
+    ],
+)
+def test_tajik_solar_hijri_and_other_languages(text: str, expected: tuple) -> None:
+    assert one(text, "2024-03-12") == expected
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "۵ تیر از تفنگ",  # "5 bullets", not 5 Tir
+        "۳ سرطان",  # "3 cancers"
+        "۱۳۴۴ کیلومتر",  # a length
+        "در سال ۱۴۰۰",  # a bare Solar Hijri year
+        "日本 第12号决议",
+        "Душанбе",  # the capital, though it is also "Monday" in Tajik
+    ],
+)
+def test_not_dates_in_other_languages(text: str) -> None:
+    assert dates(text, "2024-03-12") == []
+
+
+_OTHER_WORDS = (  # noqa: SIM905
+    "۲۲ حوت ۱۴۰۲ 1402/12/22 عقرب سال گذشته روز سه‌شنبه پایان ۲۰۲۴ 12 марти соли октябри "
+    "августи моҳи охири гузашта рӯзи сешанбе в во понедельник до конца 2024 года 12日 年底 "
+    "日本 1400 тир"
+).split()
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(st.sampled_from([*_OTHER_WORDS, " ", " "]), max_size=20))
+def test_gate_loses_nothing_in_other_languages(parts: list[str]) -> None:
+    """The gate also passes every Tajik, Russian, Persian and Chinese phrase start."""
+    import re
+
+    from desk.core.analysis import dates as module
+
+    plain = re.compile(
+        r"(?:(?<!\w)|(?<=[\u3400-\u9fff]))(?:"
+        + "|".join(f"(?P<{n}>{rx})" for n, rx in module._ALTERNATIVES)
+        + ")"
+    )
+    text = " ".join(parts)
+    fast = [(m.span(), m.lastgroup) for m in module._PATTERN.finditer(text)]
+    slow = [(m.span(), m.lastgroup) for m in plain.finditer(text)]
+    assert fast == slow

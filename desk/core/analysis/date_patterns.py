@@ -11,21 +11,41 @@ import re
 from collections.abc import Iterable
 from typing import Any
 
+from desk.core.analysis.calendars import AFGHAN_MONTHS, AMBIGUOUS_MONTHS, IRANIAN_MONTHS
+
 # --- vocabulary -----------------------------------------------------------
 
 _EN_MONTHS = "January|February|March|April|May|June|July|August|September|October|November|December"
 # Month names are matched capitalised only: "may", "march" are also words.
 _EN_MONTH = rf"(?:{_EN_MONTHS}|Jan|Feb|Mar|Apr|Jun|Jul|Aug|Sept|Sep|Oct|Nov|Dec)\b\.?"
+# Russian, and Tajik with its izofa "-и" ("28 октябри соли 2021").
 _RU_MONTH = (
-    r"(?i:(?<!\w)(?:январ[ьяе]|феврал[ьяе]|март[ае]?|апрел[ьяе]|ма[йяе]|июн[ьяе]|"
-    r"июл[ьяе]|август[ае]?|сентябр[ьяе]|октябр[ьяе]|ноябр[ьяе]|декабр[ьяе])(?!\w))"
+    r"(?i:(?<!\w)(?:январ[ьяеи]?|феврал[ьяеи]?|март[аеи]?|апрел[ьяеи]?|ма[йяе]|майи|"
+    r"июн[ьяеи]?|июл[ьяеи]?|август[аеи]?|сентябр[ьяеи]?|октябр[ьяеи]?|ноябр[ьяеи]?|"
+    r"декабр[ьяеи]?)(?!\w))"
 )
+# Tajik "соли 2021", "the year 2021", between a month and its year.
+_TJ_YEAR = r"(?:(?i:соли)\s+)?"
 _YE = "[یي]"
 _KAF = "[کك]"
 _FA_MONTH = (
     rf"(?<!\w)(?:ژانو{_YE}ه|فور{_YE}ه|مارس|[آا]ور{_YE}ل|مه|م{_YE}|ژوئن|ژوئ{_YE}ه|جولا{_YE}|"
     rf"اوت|[آا]گوست|سپتامبر|ا{_KAF}تبر|نوامبر|دسامبر)(?!\w)"
 )
+
+
+def _persian_letters(word: str) -> str:
+    """A regex for ``word`` with Arabic and Persian yeh/kaf and alef forms alike."""
+    return word.replace("ی", _YE).replace("ک", _KAF).replace("آ", "[آا]")
+
+
+# Solar Hijri months (calendars.py); the ambiguous ones are dates only with a year.
+_SH_NAMES = sorted((*AFGHAN_MONTHS, *IRANIAN_MONTHS), key=len, reverse=True)
+_SH_ALL = "|".join(_persian_letters(m) for m in _SH_NAMES)
+_SH_SAFE = "|".join(_persian_letters(m) for m in _SH_NAMES if m not in AMBIGUOUS_MONTHS)
+# A Solar Hijri year (1200-1499) in ASCII, Persian or Arabic-Indic digits.
+_SH_Y = "[1۱١][2-4۲-۴٢-٤]"
+_SH_YEAR = rf"(?:سال\s+)?(?P<{{}}>{_SH_Y}\d\d)(?!\d)"
 _MONTH = rf"(?:{_EN_MONTH}|{_RU_MONTH})"
 _ANY_MONTH = rf"(?:{_EN_MONTH}|{_RU_MONTH}|{_FA_MONTH})"
 
@@ -75,7 +95,7 @@ _ALTERNATIVES = (
         r"(?:\s*(?P<zymd_d>\d{1,2})\s*[日号])?",
     ),
     ("zdec", r"(?<!\d)(?P<zdec_y>\d{3}0)\s*年代"),
-    ("zy", r"(?<!\d)(?P<zy_y>\d{4})\s*年"),
+    ("zy", r"(?<!\d)(?P<zy_y>\d{4})\s*年(?P<zy_q>年?底|年?初|年?末|中)?"),
     # 今年8月, 去年, 10月28日
     (
         "zrel",
@@ -83,12 +103,14 @@ _ALTERNATIVES = (
         r"(?:\s*(?P<zrel_d>\d{1,2})\s*[日号])?)?",
     ),
     ("zmd", r"(?<!\d)(?P<zmd_m>\d{1,2})\s*月\s*(?P<zmd_d>\d{1,2})\s*[日号]"),
+    # 12日 (a day of the reference month); not 日本, not 12号 ("No. 12")
+    ("zd", r"(?<![\d月年])(?P<zd_d>\d{1,2})\s*日(?!本)"),
     ("zword", r"(?P<zword_w>上个月|上月|本月|下个月|昨天|明天|最近|近日)"),
     # 28 October 2021, 28 октября 2021 года, 28 October
     (
         "dmy",
         rf"(?<![\d.,])(?P<dmy_d>\d{{1,2}})(?:st|nd|rd|th)?\s+(?:of\s+)?(?P<dmy_m>{_ANY_MONTH})"
-        r"(?:,?\s+(?P<dmy_y>\d{4})(?![\d\w])(?:\s*(?:года|г\.))?)?",
+        rf"(?:,?\s+{_TJ_YEAR}(?P<dmy_y>\d{{4}})(?![\d\w])(?:\s*(?:года|г\.))?)?",
     ),
     # October 28, 2021; October 28
     (
@@ -99,7 +121,8 @@ _ALTERNATIVES = (
     # June 2021, в июне 2021 года
     (
         "my",
-        rf"(?P<my_m>{_ANY_MONTH}),?\s+(?:of\s+)?(?P<my_y>\d{{4}})(?![\d\w])(?:\s*(?:года|г\.))?",
+        rf"(?P<my_m>{_ANY_MONTH}),?\s+(?:of\s+)?{_TJ_YEAR}(?P<my_y>\d{{4}})(?![\d\w])"
+        r"(?:\s*(?:года|г\.))?",
     ),
     # mid-2020, early 2019, late October, the end of 2021, early 1990s
     (
@@ -163,6 +186,39 @@ _ALTERNATIVES = (
         r"(?<!\w)(?P<word_w>(?i:yesterday|tomorrow|вчера|завтра)(?!\w)|(?i:recently|недавно)"
         r"(?!\w)(?!,?\s+(?i:in|on|since|by|в)\s+(?:[A-ZА-Я]|\d)))",
     ),
+    # ۲۲ حوت ۱۴۰۲, ۶ عقرب (Solar Hijri, Afghan or Iranian month names)
+    (
+        "sh",
+        rf"(?<!\w)(?P<sh_d>\d{{1,2}})\s+(?:(?P<sh_m>{_SH_ALL})\s+{_SH_YEAR.format('sh_y')}"
+        rf"|(?P<sh_u>{_SH_SAFE})(?!\w)(?!\s+(?:سال\s+)?\d))",
+    ),
+    ("shm", rf"(?<!\w)(?P<shm_m>{_SH_ALL})\s+{_SH_YEAR.format('shm_y')}"),
+    (
+        "shn",
+        rf"(?<![\d/])(?P<shn_y>{_SH_Y}\d\d)/(?P<shn_m>\d{{1,2}})/(?P<shn_d>\d{{1,2}})(?![\d/])",
+    ),
+    # до конца 2024 года, то охири соли 2024, پایان سال ۲۰۲۴
+    (
+        "xq",
+        r"(?<!\w)(?P<xq_w>(?i:конц[аеу]|начал[аеу]|середин[аеуы]|охири|аввали|нимаи|миёнаи)|"
+        r"پایان|اواخر|اوایل|اواسط|آغاز|ابتدای)"
+        r"\s+(?:(?i:соли)\s+|سال\s+)?(?P<xq_y>\d{4})(?![\d\w])(?:\s*(?:года|г\.))?",
+    ),
+    # в понедельник, рӯзи сешанбе, روز سه‌شنبه
+    (
+        "wdx",
+        r"(?<!\w)(?:(?i:в|во)\s+(?P<wdx_r>(?i:понедельник|вторник|среду|четверг|пятницу|субботу|"
+        r"воскресенье))|(?i:рӯзи)\s+(?P<wdx_j>(?i:душанбе|сешанбе|чоршанбе|панҷшанбе|ҷумъа|"
+        r"шанбе|якшанбе))|روز\s+(?P<wdx_p>دوشنبه|سه\u200c?\s?شنبه|چهارشنبه|پنج\u200c?\s?شنبه|"
+        r"جمعه|شنبه|یک\u200c?\s?شنبه))(?!\w)",
+    ),
+    # соли гузашта (last year), امسال (this year), дирӯз (yesterday)
+    (
+        "relw",
+        r"(?<!\w)(?P<relw_w>(?i:соли\s+гузашта|соли\s+ҷор[ӣи]|соли\s+оянда|моҳи\s+гузашта|"
+        r"моҳи\s+ҷор[ӣи]|моҳи\s+оянда|имсол|парсол|дирӯз|фардо)|سال\s+گذشته|سال\s+جاری|"
+        r"سال\s+آینده|ماه\s+گذشته|ماه\s+جاری|ماه\s+آینده|امسال|پارسال|دیروز|فردا)(?!\w)",
+    ),
     # 2006 (a bare year)
     ("y", rf"(?<![\w.,$€£¥/#])(?P<y_y>\d{{4}})(?![\w%])(?![.,]\d){_YEAR_NOT_QUANTITY}"),
 )
@@ -170,8 +226,24 @@ _ALTERNATIVES = (
 _RU_MONTH_FORMS = [
     stem + ending
     for stem in ("январ", "феврал", "апрел", "июн", "июл", "сентябр", "октябр", "ноябр", "декабр")
-    for ending in "ьяе"
-] + ["март", "марта", "марте", "май", "мая", "мае", "август", "августа", "августе"]
+    for ending in ("ь", "я", "е", "и", "")
+] + ["март", "марта", "марте", "марти", "май", "мая", "мае", "майи"]
+_RU_MONTH_FORMS += ["август", "августа", "августе", "августи"]
+_SH_MONTH_FORMS = sorted(
+    {
+        w.replace("ی", v).replace("ک", k).replace("آ", a)
+        for w in (*AFGHAN_MONTHS, *IRANIAN_MONTHS)
+        for v in "یي"
+        for k in "کك"
+        for a in "آا"
+    }
+)
+# Words that start a phrase of their own in Russian, Tajik and Persian.
+_OTHER_STARTS = (  # noqa: SIM905
+    "конца конце концу начала начале началу середины середине середину охири аввали нимаи "
+    "миёнаи рӯзи соли моҳи имсол парсол дирӯз фардо پایان اواخر اوایل اواسط آغاز ابتدای روز "
+    "سال ماه امسال پارسال دیروز فردا"
+).split()
 _FA_MONTH_FORMS = sorted(
     {w.replace("ی", v).replace("ک", k) for w in _FA_MONTHS for v in "یي" for k in "کك"}
 )
@@ -220,7 +292,8 @@ _GATE = (
     r"\d"
     rf"|(?:{_EN_MONTHS}|Jan|Feb|Mar|Apr|Jun|Jul|Aug|Sept|Sep|Oct|Nov|Dec)\b"
     rf"|{_word_trie(['recently', 'yesterday', 'tomorrow', 'вчера', 'завтра', 'недавно'])}"
-    rf"|{_word_trie(_RU_MONTH_FORMS + _FA_MONTH_FORMS)}"
+    rf"|{_word_trie(_RU_MONTH_FORMS + _FA_MONTH_FORMS + _SH_MONTH_FORMS + _OTHER_STARTS)}"
+    r"|(?i:в|во)\s+(?i:понедельник|вторник|среду|четверг|пятницу|субботу|воскресенье)"
     rf"|{_word_trie(_PREPOSITIONS)}\s+(?:\d|[A-ZА-ЯЁ]|{_word_trie(_RU_MONTH_FORMS)}"
     r"|(?i:at\s+least|least|early|the\s+(?:past|last)|past|last|time\s+in|in|этом|прошлом"
     r"|следующем))"
@@ -240,6 +313,8 @@ _PATTERN = re.compile(_GATE + "(?:" + "|".join(f"(?P<{n}>{rx})" for n, rx in _AL
 _MAYBE = re.compile(
     r"\d|[JFMASOND][a-z]|(?i:recently|yesterday|tomorrow|ago|last|this|next|past|"
     r"январ|феврал|март|апрел|ма[йяе]|июн|июл|август|сентябр|октябр|ноябр|декабр|"
-    r"этом|прошлом|следующем|вчера|завтра|недавно)|今年|去年|前年|明年|上个月|上月|本月|"
+    r"этом|прошлом|следующем|вчера|завтра|недавно|понедельник|вторник|среду|четверг|пятницу|"
+    r"субботу|воскресенье|конц|начал|середин|охири|аввали|нимаи|миёнаи|рӯзи|соли|моҳи|имсол|"
+    r"парсол|дирӯз|фардо)|سال|ماه|امسال|پارسال|دیروز|فردا|روز|今年|去年|前年|明年|上个月|上月|本月|"
     r"下个月|昨天|明天|最近|近日"
 )

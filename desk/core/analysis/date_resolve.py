@@ -10,6 +10,7 @@ import re
 from datetime import date, timedelta
 from typing import NamedTuple
 
+from desk.core.analysis.calendars import solar_hijri_month, solar_hijri_to_gregorian
 from desk.core.analysis.date_patterns import (
     _ALTERNATIVES,
     _EN_MONTHS,
@@ -123,7 +124,108 @@ def _r_zdec(m: re.Match[str], ref: _Ref | None) -> _Resolved:
 
 
 def _r_zy(m: re.Match[str], ref: _Ref | None) -> _Resolved:
-    return _year_only(_year(m["zy_y"]))
+    # 2024年底 "the end of 2024": approximate.
+    return _year_only(_year(m["zy_y"]), approximate=bool(m["zy_q"]))
+
+
+def _r_zd(m: re.Match[str], ref: _Ref | None) -> _Resolved:
+    """12日: the latest 12th of a month not after the reference."""
+    if ref is None or ref.month is None:
+        return None
+    day = int(m["zd_d"])
+    y, month = ref.year, ref.month
+    if ref.day is not None and day > ref.day:
+        y, month = _add_months(y, month, -1)
+    return _day(y, month, day)
+
+
+def _solar_year_of(ref: _Ref) -> int:
+    """The Solar Hijri year the reference falls in (its start when unsure)."""
+    if ref.month is not None and ref.day is not None:
+        nowruz = solar_hijri_to_gregorian(ref.year - 621, 1, 1)
+        assert nowruz is not None
+        return ref.year - 621 if date(ref.year, ref.month, ref.day) >= nowruz else ref.year - 622
+    return ref.year - 621 if (ref.month or 1) >= 4 else ref.year - 622
+
+
+def _solar_day(y: int, month: int, day: int) -> _Resolved:
+    converted = solar_hijri_to_gregorian(y, month, day)
+    if converted is None or not 1900 <= converted.year <= 2099:
+        return None
+    return converted.isoformat(), "day", False
+
+
+def _r_sh(m: re.Match[str], ref: _Ref | None) -> _Resolved:
+    day = int(m["sh_d"])
+    if m["sh_m"]:
+        month = solar_hijri_month(m["sh_m"])
+        assert month is not None
+        return _solar_day(int(m["sh_y"]), month, day)
+    # No year: the latest such day not after the reference.
+    if ref is None:
+        return None
+    month = solar_hijri_month(m["sh_u"])
+    assert month is not None
+    y = _solar_year_of(ref)
+    resolved = _solar_day(y, month, day)
+    if resolved is not None and ref.day is not None and resolved[0] > _ref_iso(ref):
+        resolved = _solar_day(y - 1, month, day)
+    return resolved
+
+
+def _ref_iso(ref: _Ref) -> str:
+    assert ref.month is not None and ref.day is not None
+    return date(ref.year, ref.month, ref.day).isoformat()
+
+
+def _r_shm(m: re.Match[str], ref: _Ref | None) -> _Resolved:
+    """حوت ۱۴۰۲: the Gregorian month holding most of it (its 15th day), approximate."""
+    month = solar_hijri_month(m["shm_m"])
+    assert month is not None
+    middle = solar_hijri_to_gregorian(int(m["shm_y"]), month, 15)
+    if middle is None:
+        return None
+    return _month(middle.year, middle.month, approximate=True)
+
+
+def _r_shn(m: re.Match[str], ref: _Ref | None) -> _Resolved:
+    return _solar_day(int(m["shn_y"]), int(m["shn_m"]), int(m["shn_d"]))
+
+
+def _r_xq(m: re.Match[str], ref: _Ref | None) -> _Resolved:
+    return _year_only(_year(m["xq_y"]), approximate=True)
+
+
+_OTHER_WEEKDAYS = {
+    "понедельник": 0, "вторник": 1, "среду": 2, "четверг": 3, "пятницу": 4, "субботу": 5,
+    "воскресенье": 6, "душанбе": 0, "сешанбе": 1, "чоршанбе": 2, "панҷшанбе": 3, "ҷумъа": 4,
+    "шанбе": 5, "якшанбе": 6, "دوشنبه": 0, "سهشنبه": 1, "چهارشنبه": 2, "پنجشنبه": 3,
+    "جمعه": 4, "شنبه": 5, "یکشنبه": 6,
+}  # fmt: skip
+
+
+def _r_wdx(m: re.Match[str], ref: _Ref | None) -> _Resolved:
+    name = (m["wdx_r"] or m["wdx_j"] or m["wdx_p"]).lower()
+    name = "".join(name.replace("\u200c", "").split())
+    return _weekday_before(ref, _OTHER_WEEKDAYS[name])
+
+
+_OTHER_RELATIVE = {
+    "соли гузашта": ("year", -1), "соли ҷорӣ": ("year", 0), "соли ҷори": ("year", 0),
+    "соли оянда": ("year", 1), "моҳи гузашта": ("month", -1), "моҳи ҷорӣ": ("month", 0),
+    "моҳи ҷори": ("month", 0), "моҳи оянда": ("month", 1), "имсол": ("year", 0),
+    "парсол": ("year", -1), "дирӯз": ("day", -1), "фардо": ("day", 1),
+    "سال گذشته": ("year", -1), "سال جاری": ("year", 0), "سال آینده": ("year", 1),
+    "ماه گذشته": ("month", -1), "ماه جاری": ("month", 0), "ماه آینده": ("month", 1),
+    "امسال": ("year", 0), "پارسال": ("year", -1), "دیروز": ("day", -1), "فردا": ("day", 1),
+}  # fmt: skip
+
+
+def _r_relw(m: re.Match[str], ref: _Ref | None) -> _Resolved:
+    unit, delta = _OTHER_RELATIVE[" ".join(m["relw_w"].lower().split())]
+    if unit == "day":
+        return _shift_days(ref, delta)
+    return _relative_unit(ref, unit, delta)
 
 
 def _r_zrel(m: re.Match[str], ref: _Ref | None) -> _Resolved:
@@ -222,11 +324,15 @@ def _r_pm(m: re.Match[str], ref: _Ref | None) -> _Resolved:
 
 
 def _r_wd(m: re.Match[str], ref: _Ref | None) -> _Resolved:
+    return _weekday_before(ref, _WEEKDAYS.index(m["wd_d"].lower()))
+
+
+def _weekday_before(ref: _Ref | None, wanted: int) -> _Resolved:
+    """The latest ``wanted`` weekday (0 = Monday) before the reference day."""
     if ref is None or ref.day is None:
         return None
     assert ref.month is not None
     anchor = date(ref.year, ref.month, ref.day)
-    wanted = _WEEKDAYS.index(m["wd_d"].lower())
     back = (anchor.weekday() - wanted) % 7 or 7
     return (anchor - timedelta(days=back)).isoformat(), "day", False
 

@@ -7,8 +7,15 @@ of phrase then resolves against the source's publication date:
   ``June 2021``, ``in 2006``, ``October 28`` (year of the reference date);
   Russian (``28 октября 2021 года``, ``в июне 2021``), Chinese
   (``2021年10月28日``, ``2021年6月``, ``2006年``) and Persian spellings of the
-  Gregorian months (``۲۸ اکتبر ۲۰۲۱``, ``ژوئن 2021``); the Solar Hijri
-  calendar is not converted, so ``۱۴۰۰`` is not a date;
+  Gregorian months (``۲۸ اکتبر ۲۰۲۱``, ``ژوئن 2021``), Tajik
+  (``28 октябри соли 2021``, ``моҳи августи соли 2021``);
+- Solar Hijri, converted (Afghan and Iranian month names, any digits):
+  ``۲۲ حوت ۱۴۰۲`` (2024-03-12), ``1402/12/22``, ``حوت ۱۴۰۲`` (the Gregorian
+  month holding most of it, approximate), ``۱۵ حوت`` (year of the
+  reference); a bare ``۱۴۰۰`` is not a date, nor are month names that are
+  also words (``تیر``, ``سرطان`` ...) without a year;
+- Chinese ``12日`` (the latest 12th not after the reference) and
+  ``2024年底`` (approximate);
 - approximate: ``since at least 2015``, ``mid-2020``, ``early 2019``,
   ``late October``; a decade (``the 1990s``, ``1990年代``) gives its first year,
   approximate;
@@ -18,7 +25,9 @@ of phrase then resolves against the source's publication date:
   ``last year``, ``a decade ago``, ``over the past five or six years`` (the
   start of the period), ``recently`` (the reference itself, approximate),
   ``yesterday``, ``on Monday`` (the latest Monday before the reference; both
-  need a reference with a day).
+  need a reference with a day); in Russian, Tajik and Persian too
+  (``в понедельник``, ``рӯзи сешанбе``, ``روز سه‌شنبه``, ``соли гузашта``,
+  ``سال گذشته``, ``до конца 2024 года``, ``то охири соли 2024``).
 
 A year is four digits from 1900 to 2099 standing alone: ``8,000``,
 ``US$8.5 million``, ``1,300-kilometer`` and ``2000 troops`` are not years.
