@@ -219,3 +219,18 @@ def test_dateline_dates_a_plain_text_file(tmp_path: Path) -> None:
 def test_solar_hijri_to_gregorian(ymd: tuple[int, int, int], iso: str | None) -> None:
     result = solar_hijri_to_gregorian(*ymd)
     assert (result.isoformat() if result else None) == iso
+
+
+def test_byline_and_date_on_consecutive_lines_of_a_text_file(tmp_path: Path) -> None:
+    path = tmp_path / "note.txt"
+    path.write_bytes(
+        "Китай и Таджикистан договорились о заставах\n\n"
+        "Автор: Иван Петров\n"
+        "Опубликовано: 12.03.2024\n\n"
+        "Представители Китая и Таджикистана подписали соглашение в понедельник.\n"
+        "Работы начнутся в апреле этого года.\n".encode("cp1251")
+    )
+    doc = read_file(path)
+    assert doc.source.author == "Иван Петров"
+    assert doc.source.published == "2024-03-12"
+    assert [p.body[:6] for p in doc.passages] == ["Предст", "Работы"]

@@ -101,7 +101,15 @@ def _head_line(body: str) -> tuple[str | None, str | None, bool] | None:
     beside a byline counts less than one on a line of its own.
     """
     if "\n" in body:
-        return None
+        # "Автор: Иван Петров" and "Опубликовано: 12.03.2024" on two lines.
+        heads = [_head_line(line) for line in body.split("\n") if line.strip()]
+        if not heads or any(h is None for h in heads):
+            return None
+        found = [h for h in heads if h is not None]
+        author = next((a for a, _, _ in found if a), None)
+        explicit = next((d for _, d, e in found if d and e), None)
+        side = next((d for _, d, e in found if d and not e), None)
+        return author, explicit or side, explicit is not None
     if date := published_line(body) or date_line(body):
         return None, date, True
     author: str | None = None
