@@ -115,7 +115,9 @@ def test_site_boilerplate_lines_are_left_out_with_a_notice() -> None:
     )
     doc = clip_text(text, split="paragraphs")
     assert [p.body[:5] for p in doc.passages] == ["China"]
-    assert "3 lines of site boilerplate left out (credits, copyright, sign-up)" in doc.notices
+    assert (
+        "3 lines of site boilerplate left out (menus, buttons, credits, copyright)" in doc.notices
+    )
 
 
 @pytest.mark.parametrize(
@@ -234,3 +236,42 @@ def test_byline_and_date_on_consecutive_lines_of_a_text_file(tmp_path: Path) -> 
     assert doc.source.author == "Иван Петров"
     assert doc.source.published == "2024-03-12"
     assert [p.body[:6] for p in doc.passages] == ["Предст", "Работы"]
+
+
+def test_text_copied_from_a_page_loses_its_menus_and_buttons() -> None:
+    text = (
+        "Skip to main content\nTuesday, March 12, 2024\nWorld\nPolitics\nSubscribe\n\n"
+        "China funds new Tajik border posts near Wakhan\n\n"
+        "By Jane Doe\nMarch 12, 2024, 8:30 AM\n\n"
+        "Beijing will pay for three outposts on the Afghan frontier\n\n"
+        "DUSHANBE, March 12 (Reuters) - China will pay for three new outposts.\n\n"
+        "Advertisement\n\n"
+        "The outposts will be built by the end of 2024, the ministry said.\n\n"
+        "Share this article\nFacebook\nTwitter\nEmail\n\n"
+        "Reporting by Jane Doe; Editing by Tom Brown"
+    )
+    doc = clip_text(text, split="paragraphs")
+    assert doc.source.title == "China funds new Tajik border posts near Wakhan"
+    assert doc.source.author == "Jane Doe"
+    assert doc.source.published == "2024-03-12"
+    assert [(p.kind, p.body[:8]) for p in doc.passages] == [
+        ("standfirst", "Beijing "),
+        ("passage", "DUSHANBE"),
+        ("passage", "The outp"),
+    ]
+
+
+def test_short_lines_with_sentences_are_not_a_menu() -> None:
+    text = "The three posts:\nIshkoshim\nVakhon\nLangar\n\nEach will hold forty guards."
+    doc = clip_text(text, split="paragraphs")
+    assert "Ishkoshim" in " ".join(p.body for p in doc.passages)
+
+
+def test_a_list_of_names_in_the_body_is_kept() -> None:
+    text = (
+        "The ministry named the sites of the three new posts on Monday.\n\n"
+        "Ishkoshim\nVakhon\nLangar\n\n"
+        "Each will hold forty guards."
+    )
+    doc = clip_text(text, split="paragraphs")
+    assert [p.body[:6] for p in doc.passages] == ["The mi", "Ishkos", "Each w"]

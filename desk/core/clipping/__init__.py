@@ -193,7 +193,7 @@ def _build(
     if art.boilerplate:
         notices.append(
             _plural(art.boilerplate, "line", "lines") + " of site boilerplate left out"
-            " (credits, copyright, sign-up)"
+            " (menus, buttons, credits, copyright)"
         )
     if art.banner:
         notices.append(f"Page banner left out (not taken as the date): {art.banner}")

@@ -27,6 +27,7 @@ from desk.core.clipping.chrome import (
     is_boilerplate,
     is_caption,
     is_image_name,
+    is_menu,
     looks_like_headline,
     looks_like_standfirst,
     parse_date,
@@ -48,6 +49,7 @@ __all__ = [
     "is_caption",
     "is_image_name",
     "is_image_only",
+    "is_menu",
     "looks_like_headline",
     "looks_like_standfirst",
     "make_title",
@@ -149,6 +151,9 @@ def parse_text(text: str, *, markdown: bool = False) -> Article:
             kept.append(block)
             continue
         lines = split_lines(block, text)
+        if not markdown and is_menu([line.body for line in lines], at_top=not kept):
+            art.boilerplate += len(lines)
+            continue
         run: list[Block] = []
         for line in lines:
             kind = _is_chrome(line.body)

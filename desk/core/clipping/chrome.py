@@ -87,9 +87,47 @@ _BOILERPLATE = re.compile(
     r"版权所有|حقوق[^\n]{0,40}محفوظ[^\n]{0,20})[^\n]{0,60}|"
     r"(?:Подписывайтесь на|Читайте (?:также|нас в)|Follow us on|Sign up for|Subscribe to)\b[^\n]{0,150}|"
     r"[（(]\s*(?:责任编辑|編輯|编辑|来源)\s*[:：][^\n]{1,30}[)）]|"
-    r"【纠错】[^\n]{0,60}"
+    r"【纠错】[^\n]{0,60}|"
+    # The page's buttons and labels, copied along with the text.
+    r"(?i:Skip to (?:main )?content|Advertisement|Sponsored|Реклама|广告|تبلیغات|آگهی|"
+    r"Share(?: this)?(?: article| story| page)?(?: on \w+)?|Поделиться|Read more|Read next|"
+    r"Читать далее|Читайте также|Related(?: articles| stories| news)?|Most read|Sign in|Log in|"
+    r"Войти|Subscribe|Подписаться|Print|Copy link|Comments?|Комментарии|Show comments|"
+    r"阅读全文|分享到[:：]?[^\n]{0,30})"
     r")$"
 )
+
+
+_MENU_ITEM_WORDS = 3
+_MENU_ITEM_CHARS = 25
+_MENU_MIN_LINES = 3
+
+
+def is_menu(lines: list[str], *, at_top: bool = False) -> bool:
+    """A block of a copied page's navigation: three or more short labels, one per line.
+
+    ``World / Politics / Business / Subscribe``; a date banner or a button
+    among them is allowed, a sentence is not. Below the top of the page a
+    block of short lines is a menu only with a button or banner in it
+    (``Share this article / Facebook / Email``): a list of names stays.
+    """
+    if len(lines) < _MENU_MIN_LINES:
+        return False
+    labels = 0
+    marked = at_top
+    for line in lines:
+        line = line.strip()
+        if is_boilerplate(line) or is_banner(line):
+            marked = True
+            continue
+        if (
+            len(line.split()) > _MENU_ITEM_WORDS
+            or len(line) > _MENU_ITEM_CHARS
+            or line[-1] in ".!?。！？:;,，：；…"
+        ):
+            return False
+        labels += 1
+    return labels >= 2 and marked
 
 
 def is_boilerplate(line: str) -> bool:
