@@ -422,12 +422,12 @@ YAML_TEXT = st.text(
 def pure_python_yaml() -> Iterator[None]:
     """PyYAML's pure Python emitter and parser, the reference."""
     frontmatter.use_libyaml = False
-    frontmatter.use_fast_emitter = False
+    frontmatter.use_plain_yaml = False
     try:
         yield
     finally:
         frontmatter.use_libyaml = frontmatter.HAS_LIBYAML
-        frontmatter.use_fast_emitter = True
+        frontmatter.use_plain_yaml = True
 
 
 # Keys are always our own plain words; values are anything.

@@ -264,14 +264,14 @@ def test_fast_yaml_and_pure_python_give_the_same_files(
     _hostile_library(library)
     library.export_markdown(tmp_path / "fast")
     monkeypatch.setattr(frontmatter, "use_libyaml", False)
-    monkeypatch.setattr(frontmatter, "use_fast_emitter", False)
+    monkeypatch.setattr(frontmatter, "use_plain_yaml", False)
     library.export_markdown(tmp_path / "python")
     assert _files(tmp_path / "fast") == _files(tmp_path / "python")
     # The pure Python reader reads the fast export back the same.
     with _twin(tmp_path, library) as twin:
         twin.import_markdown(tmp_path / "fast")
         monkeypatch.setattr(frontmatter, "use_libyaml", frontmatter.HAS_LIBYAML)
-        monkeypatch.setattr(frontmatter, "use_fast_emitter", True)
+        monkeypatch.setattr(frontmatter, "use_plain_yaml", True)
         twin.export_markdown(tmp_path / "again")
     assert _files(tmp_path / "fast") == _files(tmp_path / "again")
 

@@ -14,6 +14,10 @@ dumped again in Python. The C parser differs from the Python one on some
 unusual input (tabs, tags, block scalars, flow collections, very deep
 nesting, which crashes it), so it only reads front matter free of those,
 and any error is reported by the Python parser.
+
+Most front matter, ours in particular, needs neither:
+:mod:`desk.core.interchange.plain_yaml` writes and reads it directly, byte
+for byte as PyYAML does.
 """
 
 from __future__ import annotations
@@ -24,18 +28,20 @@ from typing import Any
 
 import yaml
 
+from desk.core.interchange import plain_yaml
+
 FENCE = "---"
 _CLOSERS = ("---", "...")
-WIDTH = 1_000_000
+WIDTH = plain_yaml.WIDTH
 # Characters PyYAML folds or rewrites in plain and single-quoted scalars:
 # line breaks, NEL, U+2028, U+2029, BOM and control characters but tab.
 _NEEDS_DOUBLE_QUOTES = re.compile("[\x00-\x08\x0a-\x1f\x7f-\x9f\u2028\u2029\ufeff]")
 
 HAS_LIBYAML = bool(getattr(yaml, "__with_libyaml__", False))
-# Whether dump() and load() use libyaml, and dump() the fast emitter below;
-# tests turn them off to compare with pure PyYAML.
+# Whether dump() and load() use libyaml and the plain_yaml fast path; tests
+# turn them off to compare with pure PyYAML.
 use_libyaml = HAS_LIBYAML
-use_fast_emitter = True
+use_plain_yaml = True
 
 
 def _represent_str(dumper: yaml.SafeDumper, data: str) -> yaml.ScalarNode:
@@ -75,7 +81,7 @@ def dump(data: dict[str, Any]) -> str:
     Keys must be non-empty plain words (ours all are): libyaml writes an
     empty key as ``'': x`` where Python writes ``? ''``.
     """
-    text = _fast_dump(data) if use_fast_emitter else None
+    text = plain_yaml.dump(data) if use_plain_yaml else None
     if text is None:
         if use_libyaml and HAS_LIBYAML:
             text = _dump_with(_CDumper, data)
@@ -86,103 +92,6 @@ def dump(data: dict[str, Any]) -> str:
         else:
             text = _dump_with(_Dumper, data)
     return f"{FENCE}\n{text}{FENCE}\n"
-
-
-# --- the fast emitter ------------------------------------------------------------
-#
-# Front matter is a mapping of plain keys to scalars, lists of scalars and
-# lists of mappings of scalars, and most of its strings are printable text
-# on one line. For those, PyYAML's emitter (block style, width 1,000,000)
-# writes each string plain or single-quoted, the same wherever it sits, by
-# rules simple enough to apply here (Emitter.analyze_scalar and
-# choose_scalar_style), with PyYAML's own implicit resolvers deciding
-# whether a plain string would read back as something else ("yes", "12",
-# "2021-01-01T10:00:00Z"). Anything else (control characters, line
-# breaks, nested lists, other types, text near the width) returns None and
-# goes through PyYAML. Tests compare the two on random data.
-
-# Printable for PyYAML's emitter with allow_unicode, no line break (NEL,
-# U+2028, U+2029) and no BOM.
-_ONE_LINE = re.compile(
-    "[\x20-\x7e\xa0-\u2027\u202a-\ud7ff\ue000-\ufefe\uff00-\ufffd\U00010000-\U0010fffe]*"
-)
-# What keeps a printable one-line string from being plain in block context
-# (Emitter.analyze_scalar): "---" or "..." first, a leading indicator, "?"
-# or "-" alone or before a space, ":" before a space or at the end, " #",
-# a leading or trailing space.
-_NOT_PLAIN = re.compile(
-    r"""^(?:---|\.\.\.)|^[#,\[\]{}&*!|>'"%@`]|^[?-](?: |\Z)|:(?: |\Z)| #|^ | \Z"""
-)
-_KEY = re.compile("[A-Za-z][A-Za-z0-9_-]*")
-_RESOLVERS = _Dumper.yaml_implicit_resolvers
-_STR_TAG = "tag:yaml.org,2002:str"
-
-
-def _resolves_to_str(text: str) -> bool:
-    for tag, regexp in _RESOLVERS.get(text[0], ()):
-        if regexp.match(text):
-            return tag == _STR_TAG
-    return True
-
-
-def _fast_scalar(value: object) -> str | None:
-    if isinstance(value, str):
-        if not value:
-            return "''"
-        if _ONE_LINE.fullmatch(value) is None:
-            return None
-        if _NOT_PLAIN.search(value) is None and _resolves_to_str(value):
-            return value
-        return "'" + value.replace("'", "''") + "'"
-    if value is None:
-        return "null"
-    if value is True:
-        return "true"
-    if value is False:
-        return "false"
-    if type(value) is int:
-        return str(value)
-    return None
-
-
-def _fast_dump(data: dict[str, Any]) -> str | None:
-    """``data`` as PyYAML would write it, or None when that is not plain to see."""
-    lines: list[str] = []
-    for key, value in data.items():
-        if not isinstance(key, str) or _KEY.fullmatch(key) is None or not _resolves_to_str(key):
-            return None
-        if not isinstance(value, list):
-            text = _fast_scalar(value)
-            if text is None:
-                return None
-            lines.append(f"{key}: {text}")
-            continue
-        if not value:
-            lines.append(f"{key}: []")
-            continue
-        lines.append(f"{key}:")
-        for item in value:
-            if not isinstance(item, dict):
-                text = _fast_scalar(item)
-                if text is None:
-                    return None
-                lines.append(f"- {text}")
-                continue
-            if not item:
-                lines.append("- {}")
-                continue
-            lead = "- "
-            for k, v in item.items():
-                if not isinstance(k, str) or _KEY.fullmatch(k) is None or not _resolves_to_str(k):
-                    return None
-                text = _fast_scalar(v)
-                if text is None:
-                    return None
-                lines.append(f"{lead}{k}: {text}")
-                lead = "  "
-    text = "\n".join(lines) + "\n" if lines else "{}\n"
-    # Past the width PyYAML would fold a line; let it.
-    return text if len(text) < WIDTH else None
 
 
 class FrontMatterError(ValueError):
@@ -245,6 +154,10 @@ def load(source: str) -> dict[str, Any]:
     Raises:
         FrontMatterError: unsafe tags, invalid YAML, or not a mapping.
     """
+    if use_plain_yaml:
+        plain = plain_yaml.load(source)
+        if plain is not None:
+            return plain
     try:
         data = _safe_load(source)
     except yaml.YAMLError as exc:
