@@ -186,6 +186,34 @@ def iter_tuples(text: str, stem: bool = True) -> Iterator[tuple[str, int, int, i
                 pos += 1
 
 
+class _FoldTable(dict[int, str]):
+    """``_FOLD_CHARS`` keyed by code point, for ``str.translate``."""
+
+    def __missing__(self, code: int) -> str:
+        f = _FOLD_CHARS[chr(code)]
+        self[code] = f
+        return f
+
+
+_FOLD_TABLE = _FoldTable()
+_TERM_RE = re.compile(f"([{_HAN}]+)|([^\\W_{_HAN}]+)")
+
+
+def index_terms(text: str) -> list[str]:
+    """The terms :func:`iter_tuples` yields, in order, without offsets (term i is at
+    position i): the bulk indexing path, several times faster."""
+    out: list[str] = []
+    add = out.append
+    for han, word in _TERM_RE.findall(text.translate(_FOLD_TABLE)):
+        if word:
+            add(stem_word(word))
+        elif len(han) == 1:
+            add(han)
+        else:
+            out.extend([han[i : i + 2] for i in range(len(han) - 1)])
+    return out
+
+
 def iter_pieces(text: str, *, stem: bool = True) -> Iterator[Piece]:
     """Cut ``text`` into tokens with positions and original character offsets.
 

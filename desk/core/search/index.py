@@ -8,7 +8,6 @@ edit costs milliseconds, not a reopen of the big segment. ``optimize()`` merges.
 
 from __future__ import annotations
 
-import contextlib
 import gc
 import pickle
 import shutil
@@ -268,41 +267,36 @@ class SearchIndex:
         generation: int,
         progress: Callable[[int, int], None] | None = None,
         cancel: Callable[[], bool] | None = None,
-        procs: int = 1,
+        procs: int | None = None,
     ) -> bool:
         """Build a fresh index beside the live one and swap it in atomically.
 
-        Returns False (and leaves the live index untouched) when ``cancel()`` says so.
+        ``procs`` worker processes share the indexing (default: two for big
+        libraries on a machine with two cores or more; see ``bulk.py``). Returns
+        False (and leaves the live index untouched) when ``cancel()`` says so.
         """
+        from desk.core.search import bulk
+
         with self._lock:
             if self.readonly:
                 return False
+            if procs is None:
+                procs = bulk.default_procs(total)
             new = self._sibling("new")
             shutil.rmtree(new, ignore_errors=True)
             new.mkdir(parents=True)
-            ix = _storage(new, False).create_index(make_schema())
-            kwargs: dict[str, Any] = {"limitmb": 256, "compound": False}
-            if procs > 1:
-                kwargs.update(procs=procs, multisegment=True)
-            w = ix.writer(**kwargs)
-            done = 0
             try:
-                for d in docs:
-                    if done % 200 == 0:
-                        if cancel is not None and cancel():
-                            w.cancel()
-                            shutil.rmtree(new, ignore_errors=True)
-                            return False
-                        if progress is not None:
-                            progress(done, total)
-                    w.add_document(**doc_fields(d))
-                    done += 1
-                w.commit()
+                _storage(new, False).create_index(make_schema())
+                done = bulk.build(
+                    new, docs, total=total, procs=procs, progress=progress, cancel=cancel
+                )
+            except bulk.Cancelled:
+                shutil.rmtree(new, ignore_errors=True)
+                return False
             except BaseException:
-                with contextlib.suppress(Exception):
-                    w.cancel()
                 shutil.rmtree(new, ignore_errors=True)
                 raise
+            ix = _storage(new, False).open_index()
             write_generation(new, generation, ix.latest_generation())
             fsync_tree(new)
             self._drop()
