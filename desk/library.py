@@ -61,6 +61,7 @@ class ImportResult:
     skipped: int = 0
     notices: list[str] = field(default_factory=list)
     cancelled: bool = False
+    failed: list[tuple[str, str]] = field(default_factory=list)  # (file name, why)
 
 
 @dataclass
@@ -599,7 +600,12 @@ class Library:
         progress: Progress | None = None,
         cancel: Cancel | None = None,
     ) -> ImportResult:
-        """Import .txt, .md and .html files; each file is its own transaction."""
+        """Import .txt, .md and .html files; each file is its own transaction.
+
+        One file that cannot be read raises its ``UserError``. Among several, a
+        file that cannot be read is left out and named in ``failed`` (with why),
+        and the others are imported.
+        """
         from desk.core.clipping import read_file
 
         overrides = {k: v for k, v in (overrides or {}).items() if v is not None}
@@ -608,7 +614,16 @@ class Library:
             if cancel and cancel():
                 total.cancelled = True
                 break
-            doc = read_file(Path(path), split=split)
+            try:
+                doc = read_file(Path(path), split=split)
+            except UserError as exc:
+                if len(paths) == 1:
+                    raise
+                why = exc.message.removesuffix("; nothing was imported")
+                total.failed.append((Path(path).name, why))
+                if progress:
+                    progress(n + 1, len(paths))
+                continue
             src = replace(doc.source, **overrides)
             if overrides.get("title") and split == "none":
                 pass

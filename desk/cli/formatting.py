@@ -8,7 +8,7 @@ from typing import Any
 
 import click
 
-from desk.core.types import Hit, Link, Passage, Source
+from desk.core.types import DateMention, Hit, Link, Passage, Source
 
 HL_START, HL_END = "\x02", "\x03"
 
@@ -108,7 +108,15 @@ def passage_text(p: Passage) -> str:
         lines.append(f"<- {ln.kind} {ln.other_id} {ln.other_title}")
     if p.entities:
         lines.append("entities: " + ", ".join(e.name for e in p.entities))
+    if p.events:
+        lines.append("dates: " + "; ".join(_event_text(d) for d in p.events))
     return "\n".join(lines).rstrip()
+
+
+def _event_text(d: DateMention) -> str:
+    """``2021-10-28 (“28 October 2021”)``, ``~2024-03 (“March”)`` for approximate ones."""
+    when = ("~" if d.approximate else "") + d.date
+    return f"{when} (“{' '.join(d.text.split())}”)" if d.text else when
 
 
 def use_color() -> bool:

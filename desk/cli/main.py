@@ -229,6 +229,14 @@ def import_(
             list(files), split=split, overrides=overrides, credibility=cred, tags=tags
         )
     _report_created(res, as_json)
+    if res.failed:
+        for name, why in res.failed:
+            click.echo(f"Error: {why}" if name in why else f"Error: {name}: {why}", err=True)
+        n = len(res.failed)
+        raise UserError(
+            f"{n} of {len(files)} files could not be imported (named above); "
+            "the others were imported."
+        )
 
 
 @cli.command()

@@ -594,6 +594,14 @@ class MainWindow(QMainWindow):
             if res.cancelled:
                 msg += " (cancelled; finished files were kept)"
             feedback.show_status(" · ".join([msg, *res.notices[:3]]), 10000)
+            if res.failed:
+                k = len(res.failed)
+                feedback.show_error(
+                    f"{k} of {len(paths)} files could not be imported; "
+                    f"the others were ({msg.lower()}).",
+                    "\n".join(f"{name}: {why}" for name, why in res.failed),
+                    self,
+                )
 
         self.run_long("Importing files…", work, done, total=len(paths))
 

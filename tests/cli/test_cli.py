@@ -220,3 +220,38 @@ def test_default_library_comes_from_the_environment(desk, tmp_path: Path) -> Non
     r = desk("stats", "--json", library=None, env={"DESK_LIBRARY": str(lib)})
     assert r.code == 0, r.err
     assert (lib / "desk.sqlite").exists()
+
+
+def test_import_of_several_files_keeps_the_good_ones_and_names_the_bad(
+    desk, tmp_path: Path
+) -> None:
+    good = tmp_path / "good.txt"
+    good.write_text("On 28 October 2021 a post opened near the Wakhan corridor.\n", "utf-8")
+    bad = tmp_path / "bad.html"
+    bad.write_bytes(b"\x7fELF\x02\x01\x01\x00" + bytes(range(256)) * 2)
+    empty = tmp_path / "empty.md"
+    empty.write_text("", "utf-8")
+    ru = tmp_path / "ru.txt"
+    ru.write_text("Пограничники провели учения у Хорога.\n", "utf-8")
+    r = desk("import", str(good), str(bad), str(empty), str(ru))
+    assert r.code == 1
+    assert "2 passages added" in r.out
+    errors = [ln for ln in r.err.splitlines() if ln.startswith("Error:")]
+    assert errors == [
+        "Error: bad.html looks like a binary file, not text",
+        "Error: empty.md is empty",
+        "Error: 2 of 4 files could not be imported (named above); the others were imported.",
+    ]
+    assert desk("search", "Хорога", "--json").json()[0]["title"]
+    # One file alone still fails as a whole, with its one message.
+    r = desk("import", str(bad))
+    assert r.code == 1 and r.err.strip().endswith("not text; nothing was imported")
+
+
+def test_show_lists_the_dates_a_passage_mentions(desk, tmp_path: Path) -> None:
+    f = tmp_path / "a.txt"
+    f.write_text("The post opened on 28 October 2021, months after the summit.\n", "utf-8")
+    assert desk("import", str(f)).code == 0
+    pid = desk("search", "summit", "--json").json()[0]["id"]
+    out = desk("show", pid).out
+    assert "dates: 2021-10-28 (“28 October 2021”)" in out

@@ -8,7 +8,7 @@ from pathlib import Path
 
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QGuiApplication
-from PySide6.QtWidgets import QApplication, QDialog, QProgressDialog, QPushButton
+from PySide6.QtWidgets import QApplication, QDialog, QMessageBox, QProgressDialog, QPushButton
 
 from desk.ui.dialogs.clip_dialog import ClipDialog
 from desk.ui.dialogs.grade_dialog import GradeDialog
@@ -109,6 +109,23 @@ def test_import_files_in_the_background(qtbot, window, monkeypatch, tmp_path: Pa
     qtbot.waitUntil(lambda: window.library.stats()["passages"] >= before + 3, timeout=20000)
     qtbot.waitUntil(lambda: "Imported 3" in window.statusBar().currentMessage(), timeout=20000)
     assert len(window.library.search("zorkul").hits) >= 3
+
+
+def test_import_names_the_files_it_could_not_read(
+    qtbot, window, monkeypatch, tmp_path: Path
+) -> None:  # type: ignore[no-untyped-def]
+    good = tmp_path / "good.txt"
+    good.write_text("The Karasu crossing reopened.\n", encoding="utf-8")
+    bad = tmp_path / "bad.html"
+    bad.write_bytes(b"\x7fELF\x02\x01" + bytes(range(256)) * 2)
+    monkeypatch.setattr(ImportDialog, "exec", lambda dlg: ACCEPTED)
+    window.import_files([good, bad])
+    qtbot.waitUntil(lambda: window.findChild(QMessageBox, "errorDialog") is not None, timeout=20000)
+    box = window.findChild(QMessageBox, "errorDialog")
+    assert box.text().startswith("1 of 2 files could not be imported; the others were")
+    assert "bad.html looks like a binary file" in box.detailedText()
+    assert window.library.search("Karasu").total == 1
+    box.close()
 
 
 def test_long_job_shows_progress_and_cancels(qtbot, window) -> None:  # type: ignore[no-untyped-def]
