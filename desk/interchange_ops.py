@@ -45,7 +45,7 @@ from desk.core.interchange import (
     write_vault,
 )
 from desk.core.interchange.markdown_export import citation, md_text, quote_lines
-from desk.core.interchange.markdown_import import NOTE_SUFFIXES
+from desk.core.interchange.vault_files import note_files
 from desk.core.types import Annotation, Entity, Link, Passage, Source, SourceDraft
 from desk.core.undo import UndoStep
 
@@ -360,13 +360,7 @@ class MarkdownImportReport:
 
 def count_note_files(root: Path) -> int:
     """How many files ``parse_vault`` would read (hidden ones left out)."""
-    n = 0
-    for _dirpath, dirnames, filenames in os.walk(root, followlinks=False):
-        dirnames[:] = [d for d in dirnames if not d.startswith(".")]
-        n += sum(
-            1 for f in filenames if not f.startswith(".") and f.lower().endswith(NOTE_SUFFIXES)
-        )
-    return n
+    return sum(1 for _ in note_files(Path(root).resolve()))
 
 
 def check_import_folder(src: Path) -> int:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import tempfile
 from pathlib import Path
 
@@ -476,6 +477,17 @@ def test_vault_skips(tmp_path: Path) -> None:
     assert set(skipped) == {"link.md", "huge.md"}
     assert "20 MB" in skipped["huge.md"]
     assert progress
+
+
+def test_vault_order_and_files_that_are_not_files(tmp_path: Path) -> None:
+    for rel in ("b.md", "a/z.md", "a/b/y.md", "a/a.md", "c/x.MD", "Z.markdown", "a.md"):
+        (tmp_path / rel).parent.mkdir(parents=True, exist_ok=True)
+        (tmp_path / rel).write_text(f"Note {rel}.", encoding="utf-8")
+    os.mkfifo(tmp_path / "pipe.md")  # opening it would wait for a writer forever
+    (tmp_path / "broken.md").symlink_to(tmp_path / "gone.md")
+    notes = [n.path for n in parse_vault(tmp_path)]
+    # Each folder's files in name order, then its folders (as os.walk goes).
+    assert notes == ["Z.markdown", "a.md", "b.md", "a/a.md", "a/z.md", "a/b/y.md", "c/x.MD"]
 
 
 def test_cancel_stops_walk(tmp_path: Path) -> None:

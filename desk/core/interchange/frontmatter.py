@@ -31,7 +31,8 @@ import yaml
 from desk.core.interchange import plain_yaml
 
 FENCE = "---"
-_CLOSERS = ("---", "...")
+# A line that is "---" or "..." (trailing blanks allowed) closes it.
+_CLOSER = re.compile(r"^(?:---|\.\.\.)[ \t]*$", re.MULTILINE)
 WIDTH = plain_yaml.WIDTH
 # Characters PyYAML folds or rewrites in plain and single-quoted scalars:
 # line breaks, NEL, U+2028, U+2029, BOM and control characters but tab.
@@ -105,20 +106,14 @@ def split(text: str) -> tuple[str | None, str]:
     line that is exactly ``---`` or ``...``. The body is what follows the
     closing fence, without the newline that ends the fence.
     """
-    if not text.startswith(FENCE + "\n") and text != FENCE:
+    if not text.startswith(FENCE + "\n"):
         return None, text
     start = len(FENCE) + 1
-    pos = start
-    while pos <= len(text):
-        end = text.find("\n", pos)
-        line = text[pos:] if end == -1 else text[pos:end]
-        if line.rstrip(" \t") in _CLOSERS:
-            body = "" if end == -1 else text[end + 1 :]
-            return text[start:pos], body
-        if end == -1:
-            break
-        pos = end + 1
-    return None, text
+    m = _CLOSER.search(text, start)
+    if m is None:
+        return None, text
+    end = m.end()
+    return text[start : m.start()], text[end + 1 :] if end < len(text) else ""
 
 
 # What the C parser reads differently from the Python one (found by

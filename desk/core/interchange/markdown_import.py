@@ -14,17 +14,15 @@ and resolves wikilink names to ids.
 
 from __future__ import annotations
 
-import os
 import re
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
-from pathlib import Path, PurePosixPath
+from pathlib import Path
 from typing import Any
-from urllib.parse import unquote, urlsplit
+from urllib.parse import urlsplit
 
 from desk.core.errors import UserError
 from desk.core.interchange import frontmatter
-from desk.core.interchange.filenames import ensure_inside
 from desk.core.interchange.layout import (
     ANNOTATIONS_HEADING,
     BACKLINKS_HEADING,
@@ -35,6 +33,11 @@ from desk.core.interchange.layout import (
     LINKS_HEADING,
     normalise_text,
 )
+from desk.core.interchange.markdown_scan import LinkResolver as LinkResolver
+from desk.core.interchange.markdown_scan import file_stem, first_heading, hashtags, wikilinks
+from desk.core.interchange.vault_files import MAX_FILE_BYTES as MAX_FILE_BYTES
+from desk.core.interchange.vault_files import NOTE_SUFFIXES as NOTE_SUFFIXES
+from desk.core.interchange.vault_files import decode_bytes, note_files, read_note_file
 from desk.core.types import (
     CREDIBILITY_GRADES,
     LINK_KINDS,
@@ -43,9 +46,6 @@ from desk.core.types import (
     PassageDraft,
     SourceDraft,
 )
-
-MAX_FILE_BYTES = 20 * 1024 * 1024
-NOTE_SUFFIXES = (".md", ".markdown")
 
 Progress = Callable[[int, str], None]
 Cancel = Callable[[], bool]
@@ -91,141 +91,6 @@ class ImportedNote:
     def links_by_id(self) -> bool:
         """Whether link targets are passage ids (our own export) or names."""
         return self.desk_kind == KIND_PASSAGE
-
-
-# --- decoding ---------------------------------------------------------------------
-
-
-def decode_bytes(data: bytes) -> tuple[str, str | None]:
-    """Text of a file and a warning when it was not UTF-8.
-
-    UTF-8 (with or without BOM) and UTF-16 with a BOM are exact. Anything
-    else is guessed between cp1251 (Cyrillic: runs of high bytes) and
-    cp1252/latin-1 (accents: single high bytes between ASCII letters).
-    """
-    if data.startswith(b"\xef\xbb\xbf"):
-        data = data[3:]
-    elif data.startswith((b"\xff\xfe", b"\xfe\xff")):
-        try:
-            return data.decode("utf-16"), None
-        except UnicodeDecodeError:
-            pass
-    try:
-        return data.decode("utf-8"), None
-    except UnicodeDecodeError:
-        pass
-    high = [i for i, b in enumerate(data) if b >= 0xC0]
-    paired = sum(
-        1
-        for i in high
-        if (i > 0 and data[i - 1] >= 0xC0) or (i + 1 < len(data) and data[i + 1] >= 0xC0)
-    )
-    if high and paired / len(high) > 0.5:
-        return data.decode("cp1251", "replace"), "not UTF-8; read as Cyrillic (cp1251)"
-    try:
-        return data.decode("cp1252"), "not UTF-8; read as Western (cp1252)"
-    except UnicodeDecodeError:
-        return data.decode("latin-1"), "not UTF-8; read as Latin-1"
-
-
-# --- Markdown scanning --------------------------------------------------------------
-
-_FENCE = re.compile(r"^ {0,3}(`{3,}|~{3,})")
-_CODE_SPAN = re.compile(r"(`+)(?:(?!\1).)+?\1")
-_H1 = re.compile(r"^ {0,3}#[ \t]+(.*?)(?:[ \t]+#+)?[ \t]*$")
-# Obsidian tags: anything but whitespace and punctuation, except _ - /.
-_HASHTAG = re.compile(
-    r"(?<!\S)#([^\s!\"#$%&'()*+,.:;<=>?@\[\\\]^`{|}~，。、；：！？（）【】「」《》“”‘’«»]+)"
-)
-_WIKILINK = re.compile(r"(!?)\[\[([^\[\]\n]+?)\]\]")
-_MDLINK = re.compile(r"(?<!!)\[[^\]\n]*\]\(([^)\s]+\.md)\)", re.IGNORECASE)
-_KINDS = "|".join(re.escape(k) for k in LINK_KINDS)
-_KIND_ITEM = re.compile(rf"^\s*[-*+][ \t]+({_KINDS})[ \t]+\[\[([^\[\]\n]+?)\]\](.*)$")
-_UNESCAPE = re.compile(r"\\([!-/:-@\[-`{-~])")
-
-
-def _code_mask(text: str) -> list[str]:
-    """The lines of ``text`` with fenced code blocks and code spans blanked."""
-    out: list[str] = []
-    fence: str | None = None
-    for line in text.split("\n"):
-        m = _FENCE.match(line)
-        if fence is not None:
-            if m and m.group(1)[0] == fence[0] and len(m.group(1)) >= len(fence):
-                fence = None
-            out.append("")
-            continue
-        if m:
-            fence = m.group(1)
-            out.append("")
-            continue
-        if line.startswith(("    ", "\t")) and (not out or not out[-1].strip()):
-            out.append("")  # indented code after a blank line
-            continue
-        out.append(_CODE_SPAN.sub(lambda s: " " * len(s.group(0)), line))
-    return out
-
-
-def hashtags(text: str) -> list[str]:
-    """``#tags`` in Markdown text, as Obsidian finds them (``#a/b`` nested)."""
-    found: list[str] = []
-    for line in _code_mask(text):
-        for m in _HASHTAG.finditer(line):
-            tag = m.group(1).strip("/")
-            if tag and any(not c.isdigit() and c not in "/-" for c in tag):
-                found.append(tag)
-    return list(dict.fromkeys(found))
-
-
-def _link_target(inner: str) -> str:
-    target = inner.split("|", 1)[0].split("#", 1)[0].split("^", 1)[0].strip()
-    if target.lower().endswith(".md"):
-        target = target[:-3]
-    return target
-
-
-def wikilinks(text: str) -> list[tuple[str, str, str | None]]:
-    """Links in Markdown text: ``[[x]]``, ``[[x|label]]``, ``[[x#h]]``, ``[t](x.md)``.
-
-    Embeds (``![[x]]``) are not links. A list item ``- supports [[x]] — why``
-    gives kind ``supports`` and note ``why``; every other link is ``relates``.
-    """
-    links: list[tuple[str, str, str | None]] = []
-    for line in _code_mask(text):
-        m = _KIND_ITEM.match(line)
-        if m:
-            target = _link_target(m.group(2))
-            rest = m.group(3).strip()
-            note = None
-            if rest.startswith("— "):
-                note = _UNESCAPE.sub(r"\1", rest[2:].strip()) or None
-            if target:
-                links.append((target, m.group(1), note))
-            continue
-        for w in _WIKILINK.finditer(line):
-            target = _link_target(w.group(2))
-            if w.group(1) != "!" and target:
-                links.append((target, "relates", None))
-        for md in _MDLINK.finditer(line):
-            url = md.group(1)
-            if urlsplit(url).scheme:
-                continue
-            target = _link_target(unquote(url))
-            if target:
-                links.append((target, "relates", None))
-    seen: dict[tuple[str, str], tuple[str, str, str | None]] = {}
-    for link in links:
-        seen.setdefault((link[0], link[1]), link)
-    return list(seen.values())
-
-
-def _first_heading(text: str) -> tuple[str | None, int | None]:
-    """The first level-1 ATX heading outside code and the line it is on."""
-    for n, line in enumerate(_code_mask(text)):
-        m = _H1.match(line)
-        if m and m.group(1).strip():
-            return _UNESCAPE.sub(r"\1", m.group(1).strip()), n
-    return None, None
 
 
 # --- front matter fields --------------------------------------------------------------
@@ -277,10 +142,6 @@ def _text(data: dict[str, Any], *keys: str) -> str | None:
         if text is not None:
             return text
     return None
-
-
-def _stem(filename: str) -> str:
-    return PurePosixPath(filename.replace("\\", "/")).stem
 
 
 # --- notes ----------------------------------------------------------------------------
@@ -403,7 +264,7 @@ def _parse_own(data: dict[str, Any], body: str, filename: str, warnings: list[st
     anchors = _anchors(data.get("annotation-anchors"), len(annotations))
     draft = PassageDraft(
         body=body_text,
-        title=title if title is not None else _stem(filename),
+        title=title if title is not None else file_stem(filename),
         kind=note_kind,
         start=_int(data.get("start")),
         end=_int(data.get("end")),
@@ -482,13 +343,13 @@ def _parse_foreign(
     text = "\n".join(lines)
     title = _text(data, "title")
     if title is None or not title.strip():
-        heading, line_no = _first_heading(text)
+        heading, line_no = first_heading(text)
         if heading is not None and line_no is not None:
             title = heading
             if line_no == 0:  # the heading only restates the title
                 text = "\n".join(lines[1:]).strip("\n")
         else:
-            title = _stem(filename)
+            title = file_stem(filename)
     tags = _tag_list(data.get("tags")) + _tag_list(data.get("tag")) + hashtags(text)
     tags = list(dict.fromkeys(tags))
     reliability = _reliability(data.get("reliability"), warnings)
@@ -537,49 +398,6 @@ def _parse_foreign(
     )
 
 
-# --- wikilink targets -----------------------------------------------------------------
-
-
-class LinkResolver:
-    """Finds the note a wikilink target names, the way Obsidian does.
-
-    Feed it every note of the import (:meth:`add`), then :meth:`resolve`
-    each ``(target, kind, note)`` of notes whose ``links_by_id`` is False.
-    Comparison ignores case. Order: the path without ``.md``
-    (``people/Rahmon``), then the file name (the shortest path wins when
-    several folders hold the same name), then a title or alias.
-    """
-
-    def __init__(self) -> None:
-        self._paths: dict[str, str] = {}
-        self._stems: dict[str, str] = {}
-        self._titles: dict[str, str] = {}
-
-    def add(self, note: ImportedNote) -> None:
-        """Remember a note's path, file name, title and aliases."""
-        path = note.path
-        bare = path[: -len(PurePosixPath(path).suffix)] if PurePosixPath(path).suffix else path
-        self._paths.setdefault(bare.casefold(), path)
-        stem = _stem(path).casefold()
-        known = self._stems.get(stem)
-        if known is None or (known.count("/"), known) > (path.count("/"), path):
-            self._stems[stem] = path
-        for name in [note.draft.title or "", *note.aliases]:
-            if name.strip():
-                self._titles.setdefault(name.strip().casefold(), path)
-
-    def resolve(self, target: str) -> str | None:
-        """The path of the note ``target`` names, or None."""
-        key = target.strip().removeprefix("/").casefold()
-        if key.endswith(".md"):
-            key = key[:-3]
-        return (
-            self._paths.get(key)
-            or self._stems.get(PurePosixPath(key).name)
-            or self._titles.get(key)
-        )
-
-
 # --- folders --------------------------------------------------------------------------
 
 
@@ -619,37 +437,19 @@ def parse_vault(
             on_skip(rel, reason)
 
     done = 0
-    for dirpath, dirnames, filenames in os.walk(base, followlinks=False):
-        dirnames[:] = sorted(d for d in dirnames if not d.startswith("."))
-        for name in sorted(filenames):
-            if name.startswith(".") or not name.lower().endswith(NOTE_SUFFIXES):
-                continue
-            if cancel is not None and cancel():
-                return
-            path = Path(dirpath) / name
-            rel = path.relative_to(base).as_posix()
-            try:
-                real = ensure_inside(base, path)
-            except UserError:
-                skip(rel, "a link to a file outside the folder")
-                continue
-            try:
-                if not real.is_file():
-                    continue
-                if real.stat().st_size > MAX_FILE_BYTES:
-                    skip(rel, "larger than 20 MB")
-                    continue
-                raw = real.read_bytes()
-            except OSError as exc:
-                skip(rel, f"cannot be read ({exc.strerror})")
-                continue
-            text, warning = decode_bytes(raw)
-            note = parse_note(text, filename=rel)
-            if warning:
-                note.warnings.insert(0, warning)
-            done += 1
-            if progress is not None:
-                progress(done, rel)
-            if note.desk_kind in INDEX_KINDS:
-                continue
-            yield note
+    for file in note_files(base):
+        if cancel is not None and cancel():
+            return
+        raw = read_note_file(base, file, skip)
+        if raw is None:
+            continue
+        text, warning = decode_bytes(raw)
+        note = parse_note(text, filename=file.rel)
+        if warning:
+            note.warnings.insert(0, warning)
+        done += 1
+        if progress is not None:
+            progress(done, file.rel)
+        if note.desk_kind in INDEX_KINDS:
+            continue
+        yield note
