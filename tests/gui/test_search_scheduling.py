@@ -95,3 +95,17 @@ def test_saving_a_search_refetches_only_the_saved_searches(qtbot, window) -> Non
     # the rest of the tree is still there
     assert window.browse.model_.find("sec:tags").isValid()
     assert window.browse.model_.rowCount(window.browse.model_.find("sec:sources")) > 0
+
+
+def test_a_refetched_tree_keeps_its_scroll_position(qtbot, window) -> None:  # type: ignore[no-untyped-def]
+    window.resize(1200, 360)
+    tree = window.browse
+    bar = tree.verticalScrollBar()
+    qtbot.waitUntil(lambda: bar.maximum() > 0)
+    bar.setValue(bar.maximum())
+    before = bar.value()
+    pid = window.notes.model.hit(0).id
+    window.library.tag(pid, ["topic/new-tag"])  # refetches the tags part
+    qtbot.waitUntil(lambda: tree.model_.find("tag:topic/new-tag").isValid())
+    wait_idle(qtbot, window)
+    assert bar.value() == before

@@ -224,6 +224,12 @@ class BrowseTreeModel(QAbstractItemModel):
                 return ptr
         return self._root
 
+    def index_of(self, node: Node) -> QModelIndex:
+        """The index of ``node`` (column 0); invalid for the root."""
+        if node.parent is None:
+            return QModelIndex()
+        return self.createIndex(node.row(), 0, node)
+
     def find(self, key: str) -> QModelIndex:
         """The index of the node with ``key`` (column 0), or an invalid index."""
 

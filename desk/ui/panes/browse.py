@@ -195,11 +195,10 @@ class BrowsePane(QTreeView):
         try:
             self.model_.set_root(root)
             for sec in root.children:
-                idx = self.model_.find(sec.key)
-                self.setExpanded(idx, sec.key in self._expanded)
+                self.setExpanded(self.model_.index_of(sec), sec.key in self._expanded)
                 for child in sec.children:
                     if child.key in self._expanded:
-                        self.setExpanded(self.model_.find(child.key), True)
+                        self.setExpanded(self.model_.index_of(child), True)
             idx = self.model_.find(key)
             if idx.isValid():
                 self.setCurrentIndex(idx)
