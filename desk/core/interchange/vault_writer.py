@@ -198,6 +198,7 @@ class _Writer:
         self._folders: dict[str, Path | None] = {"": root}
         self._pending: list[tuple[Path, Path, str]] = []  # (temp, target, relpath)
         self._pending_bytes = 0
+        self._ours_folded: dict[str, str] | None = None  # for remove_stale
 
     def _folder(self, rel: str) -> Path | None:
         if rel not in self._folders:
@@ -316,11 +317,13 @@ class _Writer:
         # Only the case changed ("Foo.md" -> "foo.md"): on a case-insensitive
         # file system both names are the file just written.
         if fold(relpath) in self.seen:
-            for current in self.ours:
-                if fold(current) == fold(relpath):
-                    with contextlib.suppress(OSError):
-                        if path.samefile(self.root.joinpath(*current.split("/"))):
-                            return
+            if self._ours_folded is None:
+                self._ours_folded = {fold(r): r for r in self.ours}
+            current = self._ours_folded.get(fold(relpath))
+            if current is not None:
+                with contextlib.suppress(OSError):
+                    if path.samefile(self.root.joinpath(*current.split("/"))):
+                        return
         try:
             path.unlink()
         except OSError as exc:
