@@ -9,7 +9,10 @@ front matter and from ``#hashtags`` in the text; ``[[wikilinks]]`` as links
 of kind ``relates`` (or the kind written before them, ``- supports [[x]]``).
 
 Nothing here touches the database; the library turns the drafts into notes
-and resolves wikilink names to ids.
+and resolves wikilink names to ids. Finding, reading and decoding the files
+is in :mod:`~desk.core.interchange.vault_files`, Markdown scanning (tags,
+wikilinks, headings, :class:`LinkResolver`) in
+:mod:`~desk.core.interchange.markdown_scan`.
 """
 
 from __future__ import annotations
