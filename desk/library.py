@@ -1055,10 +1055,12 @@ class Library:
         sort: str = "relevance",
         restrict: Any = None,
         counts: bool = True,
+        offset: int = 0,
     ) -> SearchResult:
         """Search with the query language (see ``desk.core.search.query``).
 
-        ``counts=False`` leaves ``tag_counts``/``source_counts`` empty (cheaper).
+        ``counts=False`` leaves ``tag_counts``/``source_counts`` empty (cheaper);
+        ``offset`` skips that many of the best hits (for paging).
         """
         with self._lock:
             matcher = self._entity_matcher()
@@ -1070,6 +1072,7 @@ class Library:
                 expand=matcher.expand,
                 entity_keys=matcher.keys_for,
                 counts=counts,
+                offset=offset,
             )
 
     def stats(self) -> dict[str, int]:

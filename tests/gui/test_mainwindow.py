@@ -8,6 +8,7 @@ from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QApplication
 
 from desk.library import Library
+from desk.ui.models.note_list import ID_ROLE
 from tests.gui.conftest import close_window, open_window, wait_idle
 
 CTRL = Qt.KeyboardModifier.ControlModifier
@@ -340,6 +341,10 @@ def test_list_pages_in_more_hits_as_it_scrolls(qtbot, window) -> None:  # type: 
     qtbot.waitUntil(lambda: window.notes.model.rowCount() > 8)
     window.notes.view.scrollToBottom()
     qtbot.waitUntil(lambda: window.notes.model.rowCount() == 30)
+    # The pages (asked for with an offset) join up to exactly the whole result.
+    model = window.notes.model
+    shown = [model.index(r, 0).data(ID_ROLE) for r in range(model.rowCount())]
+    assert shown == [h.id for h in window.library.search("", limit=None).hits]
 
 
 def test_tag_chip_removes_with_the_keyboard(qtbot, window) -> None:  # type: ignore[no-untyped-def]

@@ -193,3 +193,19 @@ def test_alias_expansion_finds_the_same_documents_as_whoosh(tmp_path: Path) -> N
     assert set(Evaluator(s, SegmentCache()).evaluate(q)) == set(s.docs_for_query(q))
     assert len(set(s.docs_for_query(q))) == 4
     index.close()
+
+
+@pytest.mark.parametrize("sort", ["relevance", "newest", "title"])
+@pytest.mark.parametrize("text", ["border", ""])
+def test_pages_with_offset_are_slices_of_the_whole_list(
+    ix: SearchIndex, sort: str, text: str
+) -> None:
+    whole = [h.id for h in ix.search(text, limit=None, sort=sort).hits]
+    assert len(whole) >= 4
+    pages = [
+        [h.id for h in ix.search(text, limit=2, offset=k, sort=sort).hits]
+        for k in range(0, len(whole), 2)
+    ]
+    assert [pid for page in pages for pid in page] == whole
+    assert ix.search(text, limit=5, offset=len(whole), sort=sort).hits == []
+    assert [h.id for h in ix.search(text, limit=2, offset=-3, sort=sort).hits] == whole[:2]

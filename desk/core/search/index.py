@@ -367,8 +367,12 @@ class SearchIndex:
         expand: Callable[[str], list[str]] | None = None,
         entity_keys: Callable[[str], list[str]] | None = None,
         counts: bool = True,
+        offset: int = 0,
     ) -> SearchResult:
         """Run a query in the Desk query language. Never raises.
+
+        ``offset`` skips that many of the best hits (``limit`` hits follow), so a
+        list can page in more rows without building the first ones again.
 
         ``counts=False`` skips the per-tag and per-source counts (left empty), which
         cost ~15 ms on a broad query at 100k passages; only the browse pane needs them.
@@ -382,6 +386,7 @@ class SearchIndex:
 
                 return run_search(
                     self, query, limit, restrict, sort, expand, entity_keys, counts,
+                    max(0, offset),
                 )  # fmt: skip
             except Exception as exc:  # a garbled segment shows up here at the latest
                 if isinstance(exc, CORRUPTION_ERRORS):

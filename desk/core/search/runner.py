@@ -142,9 +142,15 @@ def _count_maps(ix: SearchIndex, reader: Any) -> tuple[list[Any], list[str]]:
 
 
 def _run(
-    ix: SearchIndex, s: Any, q: wq.Query, exclude: set[int], limit: int | None, sort: str
+    ix: SearchIndex,
+    s: Any,
+    q: wq.Query,
+    exclude: set[int],
+    limit: int | None,
+    sort: str,
+    offset: int = 0,
 ) -> tuple[list[tuple[int, float]], list[int]]:
-    """Top hits as (docnum, score) and every matching docnum (see ``scoring.py``)."""
+    """Hits ``offset`` to ``offset + limit`` as (docnum, score), and every matching docnum."""
     scores = Evaluator(s, ix._segment_cache).evaluate(q)
     if exclude:
         if len(exclude) < len(scores):
@@ -153,13 +159,13 @@ def _run(
         else:
             scores = {d: sc for d, sc in scores.items() if d not in exclude}
     every = list(scores)
-    n = len(every) if limit is None else min(limit, len(every))
+    n = len(every) if limit is None else min(offset + limit, len(every))
     if sort in SORTS:
         fieldname, reverse = SORTS[sort]
         keys = _column(ix, s, fieldname)
         pick = heapq.nlargest if reverse else heapq.nsmallest
-        return [(d, 0.0) for d in pick(n, every, key=keys.__getitem__)], every
-    return heapq.nlargest(n, scores.items(), key=itemgetter(1)), every
+        return [(d, 0.0) for d in pick(n, every, key=keys.__getitem__)][offset:], every
+    return heapq.nlargest(n, scores.items(), key=itemgetter(1))[offset:], every
 
 
 def _column(ix: SearchIndex, s: Any, fieldname: str) -> list[Any]:
@@ -212,6 +218,7 @@ def run_search(
     expand: Callable[[str], list[str]] | None,
     entity_keys: Callable[[str], list[str]] | None,
     counts: bool = True,
+    offset: int = 0,
 ) -> SearchResult:
     s = ix._searcher
     reader = s.reader()
@@ -241,7 +248,8 @@ def run_search(
         sort = "newest"
     if empty and rq is None and sort in SORTS:
         every = _sorted_all(ix, s, sort, trash)
-        top = [(d, 0.0) for d in (every if limit is None else every[:limit])]
+        page = every[offset:] if limit is None else every[offset : offset + limit]
+        top = [(d, 0.0) for d in page]
         hits = _hits(s, set(), top, False)
         result = SearchResult(hits, len(every), notices=notices, terms=parsed.words)
         if counts:
@@ -251,14 +259,14 @@ def run_search(
         q = wq.Every()
     if rq is not None:
         q = wq.And([q, rq])
-    top, every = _run(ix, s, q, trash, limit, sort)
+    top, every = _run(ix, s, q, trash, limit, sort, offset)
     fuzzy = False
     if not every and not empty:
         fq, _ = build(True)
         if fq is not None:
             if rq is not None:
                 fq = wq.And([fq, rq])
-            ftop, fevery = _run(ix, s, fq, trash, limit, sort)
+            ftop, fevery = _run(ix, s, fq, trash, limit, sort, offset)
             if fevery:
                 fuzzy, q, top, every = True, fq, ftop, fevery
                 shown = " ".join(parsed.words) or text

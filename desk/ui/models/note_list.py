@@ -79,16 +79,17 @@ class NoteListModel(QAbstractListModel):
         finally:
             self.endResetModel()
 
-    def extend(self, hits: list[Hit], total: int) -> None:
-        """More rows of the same result (``hits`` is the whole new, longer list)."""
+    def extend(self, hits: list[Hit], total: int, offset: int = 0) -> None:
+        """More rows of the same result: ``hits`` are rows ``offset`` on (0: the whole list)."""
         self._fetching = False
-        self._total = max(total, len(hits))
+        self._total = max(total, offset + len(hits))
         old = len(self._hits)
-        if len(hits) <= old:
+        if offset > old or offset + len(hits) <= old:
             return
-        self.beginInsertRows(QModelIndex(), old, len(hits) - 1)
+        fresh = list(hits[old - offset :])
+        self.beginInsertRows(QModelIndex(), old, old + len(fresh) - 1)
         try:
-            self._hits = self._hits + list(hits[old:])
+            self._hits = self._hits + fresh
             self._rows = {h.id: i for i, h in enumerate(self._hits)}
         finally:
             self.endInsertRows()

@@ -465,17 +465,26 @@ class NoteListPane(QWidget):
         sort = self.sort
         lib = self.library
         self._in_flight = True
+        # A page-in asks only for the rows after those shown.
+        offset = min(self.model.rowCount(), req.limit) if req.append else 0
 
         def work() -> SearchResult:
             # The list shows no facet counts; skipping them saves a pass over every hit.
-            return lib.search(query, limit=req.limit, sort=sort, restrict=restrict, counts=False)
+            return lib.search(
+                query,
+                limit=req.limit - offset,
+                offset=offset,
+                sort=sort,
+                restrict=restrict,
+                counts=False,
+            )
 
         def done(result: SearchResult) -> None:
             self._in_flight = False
             # stale when a newer search was asked for since (it may be queued)
             if req.seq == self._seq and self._queued is None:
                 self._shown_seq = req.seq
-                self._show(result, append=req.append, quiet=req.quiet)
+                self._show(result, append=req.append, quiet=req.quiet, offset=offset)
             self._next()
 
         def failed(exc: BaseException) -> None:
@@ -493,10 +502,12 @@ class NoteListPane(QWidget):
         if req is not None:
             self._run(req)
 
-    def _show(self, result: SearchResult, *, append: bool, quiet: bool = False) -> None:
+    def _show(
+        self, result: SearchResult, *, append: bool, quiet: bool = False, offset: int = 0
+    ) -> None:
         self.result = result
         if append:
-            self.model.extend(result.hits, result.total)
+            self.model.extend(result.hits, result.total, offset)
         else:
             self.model.set_hits(result.hits, result.total)
             restored = False
