@@ -18,8 +18,6 @@ from urllib.parse import unquote, urlsplit
 from markdown_it import MarkdownIt
 from markdown_it.token import Token
 
-from desk.core.text import fold, fold_keep_offsets, is_cjk
-
 _SAFE_SCHEMES = ("http", "https", "mailto")
 
 
@@ -38,51 +36,64 @@ def _safe_href(href: str) -> bool:
     )
 
 
-def _find_terms(folded: str, terms: Sequence[str]) -> list[tuple[int, int]]:
-    """Spans of ``terms`` in ``folded`` text, merged, in order."""
-    spans: list[tuple[int, int]] = []
+def _matcher(terms: Sequence[str]) -> tuple[set[str], tuple[str, ...]]:
+    """The index terms (stems, Han bigrams) of the query words, and their prefixes."""
+    from desk.core.search.analysis import iter_pieces
+
+    stems: set[str] = set()
+    prefixes: list[str] = []
     for term in terms:
-        t = " ".join(fold(term).split())
-        if not t:
-            continue
-        anywhere = any(is_cjk(c) for c in t)
-        start = 0
-        while True:
-            i = folded.find(t, start)
-            if i < 0:
-                break
-            before = folded[i - 1] if i > 0 else " "
-            if anywhere or not (before.isalnum() or before == "'") or is_cjk(before):
-                spans.append((i, i + len(t)))
-            start = i + 1
-    spans.sort()
+        raw = term.strip()
+        if raw.endswith("*") and "*" not in raw[:-1]:
+            prefixes += [p.text for p in iter_pieces(raw[:-1], stem=False)][-1:]
+            raw = raw[:-1]
+        stems.update(p.text for p in iter_pieces(raw))
+    return stems, tuple(p for p in prefixes if p)
+
+
+def _find_terms(text: str, terms: Sequence[str]) -> list[tuple[int, int]]:
+    """Spans (in ``text``) of its words that the query words match, merged, in order.
+
+    Words match as the index matches them: by stem (``clashes`` for ``clash``,
+    ``Таджикистане`` for ``Таджикистан``), whole words only, a ``prefix*`` any word
+    it starts, Chinese by its character pairs.
+    """
+    from desk.core.search.analysis import iter_pieces, stem_word
+
+    stems, prefixes = _matcher(terms)
+    if not stems and not prefixes:
+        return []
+    spans: list[tuple[int, int]] = []
+    for p in iter_pieces(text, stem=False):
+        word = p.text
+        if (word if p.han else stem_word(word)) in stems or (
+            prefixes and word.startswith(prefixes)
+        ):
+            spans.append((p.start, p.end))
     merged: list[tuple[int, int]] = []
     for s, e in spans:
-        if merged and s <= merged[-1][1]:
+        # Neighbours joined by spaces or dashes read as one highlight (a phrase).
+        if merged and not text[merged[-1][1] : s].strip(_JOINERS):
             merged[-1] = (merged[-1][0], max(e, merged[-1][1]))
         else:
             merged.append((s, e))
     return merged
 
 
+_JOINERS = " \t\u00a0-\u2010\u2011\u2012\u2013\u2014"
+
+
 def highlight_html_text(text: str, terms: Sequence[str], css_class: str = "hl") -> str:
-    """Escape ``text`` and wrap the matches of ``terms`` in ``<span class=...>``."""
+    """Escape ``text`` and wrap the words ``terms`` match in ``<span class=...>``."""
     if not terms or not text:
         return escape_text(text)
-    folded, origin = fold_keep_offsets(text)
-    spans = _find_terms(folded, terms)
+    spans = _find_terms(text, terms)
     if not spans:
         return escape_text(text)
     out: list[str] = []
     pos = 0
     cls = escape_text(css_class)
-    for fs, fe in spans:
-        s = origin[fs]
-        e = origin[fe - 1] + 1
-        if s < pos:
-            s = pos
-        if e <= s:
-            continue
+    for s, e in spans:
         out.append(escape_text(text[pos:s]))
         out.append(f'<span class="{cls}">{escape_text(text[s:e])}</span>')
         pos = e
