@@ -22,7 +22,7 @@ from __future__ import annotations
 
 import contextlib
 import gc
-import itertools
+import operator
 import os
 import pickle
 import queue
@@ -308,23 +308,25 @@ class SegmentBuilder:
                     ids = docs[i:j]
                     ws = weights[i:j]
                     wa = array("f", ws)
-                    if all(x == 1.0 for x in wa):
+                    if wa.count(1.0) == len(wa):
                         mini_w: Any = None
-                    elif all(x == wa[0] for x in wa):
+                    elif wa.count(wa[0]) == len(wa):
                         mini_w = wa[0]
                     else:
                         mini_w = tuple(wa)
                     vs = values[i:j]
                     if varsize:
-                        mini_v = tuple(x for x in vs if x)
+                        mini_v = tuple(vs) if all(vs) else tuple(x for x in vs if x)
                     else:
                         mini_v = b"".join(vs) if fixedsize else None
                     top = max(ws)
                     maxweight = top if top > 0 else 0
-                    ls = [b for b in (lens[d] for d in ids if d < nlens) if b]
+                    ls = bytes(map(lens.__getitem__, ids)) if ids[-1] < nlens else b""
+                    if 0 in ls:
+                        ls = ls.replace(b"\0", b"")
                     minlen = min(ls) if ls else 0
                     maxlen = max(ls) if ls else 0
-                    mini_ids = (ids[0], *[b - a for a, b in itertools.pairwise(ids)])
+                    mini_ids = tuple(map(operator.sub, ids, (0, *ids)))
                     databytes = dumps((mini_ids, mini_w, mini_v), 2)
                     if comp:
                         databytes = compress(databytes, comp)
