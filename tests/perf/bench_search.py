@@ -4,7 +4,8 @@ Usage::
 
     python tests/perf/bench_search.py            # 10k passages
     python tests/perf/bench_search.py --full     # also 100k
-    python tests/perf/bench_search.py --n 3000 --procs 2
+    python tests/perf/bench_search.py --n 3000 --procs 2    # default: as the app does
+    python tests/perf/bench_search.py --reindex /tmp/desk-100k   # a copy, from SQLite
 
 Reports median and p95 per query class, edit-save and edit-visible latency, bulk
 indexing rate, rebuild time, open + first query, and the same queries on SQLite FTS5
@@ -15,6 +16,7 @@ from __future__ import annotations
 
 import argparse
 import dataclasses
+import os
 import shutil
 import sqlite3
 import statistics
@@ -26,7 +28,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[2]))
 
-from desk.core.search import SearchIndex
+from desk.core.search import SearchIndex, bulk
 from tests.perf.corpus import generate
 
 QUERIES: dict[str, list[str]] = {
@@ -80,17 +82,26 @@ def row(label: str, values: list[float], extra: str = "") -> None:
     print(f"  {label:<22} p50 {p50:8.1f} ms   p95 {p95:8.1f} ms  {extra}")
 
 
-def bench_desk(n: int, tmp: Path, repeat: int, procs: int, optimize: bool) -> None:
+def cpu_seconds() -> float:
+    """CPU time of this process and of its finished child processes (index workers)."""
+    t = os.times()
+    return t.user + t.system + t.children_user + t.children_system
+
+
+def bench_desk(n: int, tmp: Path, repeat: int, procs: int | None, optimize: bool) -> None:
     print(f"\n== Desk/Whoosh, {n:,} passages ==")
+    print(f"  load average            {' '.join(f'{x:.2f}' for x in os.getloadavg())}")
     docs = list(generate(n))
     path = tmp / f"index-{n}"
     ix = SearchIndex.open(path)
-    t, cpu = time.perf_counter(), time.process_time()
+    t, cpu = time.perf_counter(), cpu_seconds()
     ix.rebuild(docs, total=n, generation=1, procs=procs)
-    dt, dcpu = time.perf_counter() - t, time.process_time() - cpu
+    dt, dcpu = time.perf_counter() - t, cpu_seconds() - cpu
+    used = procs if procs is not None else bulk.default_procs(n)
     print(
-        f"  rebuild (bulk)          {dt:8.1f} s    {n / dt:8.0f} passages/s  (procs={procs}; "
-        f"this process's CPU {dcpu:.1f} s = {n / max(dcpu, 1e-9):.0f} passages/CPU-s)"
+        f"  rebuild (bulk)          {dt:8.1f} s    {n / dt:8.0f} passages/s  (procs={used}, "
+        f"segments={ix.segment_count()}; CPU incl. workers {dcpu:.1f} s = "
+        f"{n / max(dcpu, 1e-9):.0f} passages/CPU-s)"
     )
     ix.close()
 
@@ -135,6 +146,32 @@ def bench_desk(n: int, tmp: Path, repeat: int, procs: int, optimize: bool) -> No
     ix.close()
 
 
+def bench_reindex(library: Path, tmp: Path) -> None:
+    """``Library.reindex`` of a copy of ``library`` (its SQLite file only)."""
+    from desk.library import Library
+
+    copy = tmp / "library"
+    copy.mkdir()
+    for f in library.glob("desk.sqlite*"):
+        shutil.copy2(f, copy / f.name)
+    print(f"\n== Library.reindex of a copy of {library} ==")
+    print(f"  load average            {' '.join(f'{x:.2f}' for x in os.getloadavg())}")
+    lib = Library.open(copy, repair=False)  # no index yet: leave it to reindex()
+    n = lib.store.passage_count() + lib.store.passage_count(trashed=True)
+    t, cpu = time.perf_counter(), cpu_seconds()
+    lib.reindex()
+    dt, dcpu = time.perf_counter() - t, cpu_seconds() - cpu
+    print(
+        f"  reindex                 {dt:8.1f} s    {n / dt:8.0f} passages/s  "
+        f"(segments={lib.index.segment_count()}; CPU incl. workers {dcpu:.1f} s = "
+        f"{n / max(dcpu, 1e-9):.0f} passages/CPU-s)"
+    )
+    for q in ("border", '"joint patrol"', "Таджикистане", "secur*", ""):
+        times = timed(lambda q=q: lib.search(q), 10)
+        row(q or "(empty)", times)
+    lib.close()
+
+
 def bench_fts(n: int, tmp: Path, repeat: int) -> None:
     print(f"\n== SQLite FTS5 (unicode61) baseline, {n:,} passages ==")
     db = sqlite3.connect(tmp / f"fts-{n}.sqlite")
@@ -167,11 +204,19 @@ def main() -> None:
     ap.add_argument("--n", type=int, default=10_000)
     ap.add_argument("--full", action="store_true", help="also run 100k passages")
     ap.add_argument("--repeat", type=int, default=40)
-    ap.add_argument("--procs", type=int, default=1)
+    ap.add_argument("--procs", type=int, default=None, help="index worker processes")
     ap.add_argument("--no-fts", action="store_true")
     ap.add_argument("--no-optimize", action="store_true")
     ap.add_argument("--only-full", action="store_true", help="run 100k only")
+    ap.add_argument("--reindex", type=Path, help="time Library.reindex of a copy of LIBRARY")
     args = ap.parse_args()
+    if args.reindex:
+        tmp = Path(tempfile.mkdtemp(prefix="desk-bench-"))
+        try:
+            bench_reindex(args.reindex, tmp)
+        finally:
+            shutil.rmtree(tmp, ignore_errors=True)
+        return
     sizes = [100_000] if args.only_full else [args.n] + ([100_000] if args.full else [])
     tmp = Path(tempfile.mkdtemp(prefix="desk-bench-"))
     try:
