@@ -35,14 +35,17 @@ import time
 import zlib
 from array import array
 from collections.abc import Callable, Iterable
+from hashlib import md5
 from pathlib import Path
 from pickle import dumps
 from typing import Any
 
+from whoosh.analysis import IDTokenizer
 from whoosh.codec import default_codec
 from whoosh.codec.whoosh3 import WHOOSH3_HEADER_MAGIC as MAGIC
 from whoosh.codec.whoosh3 import W3TermInfo
-from whoosh.formats import Positions
+from whoosh.filedb.filetables import md5_hash
+from whoosh.formats import Existence, Positions
 from whoosh.index import TOC, clean_files
 from whoosh.system import pack_int, pack_long, pack_ushort
 from whoosh.util.numeric import length_to_byte
@@ -129,6 +132,7 @@ class SegmentBuilder:
         self._lens: dict[str, bytearray] = {}  # field -> length byte per docnum
         self._fast: dict[str, _OneValue] = {}
         self._weights: dict[float, float] = {}  # one object per distinct weight
+        self._whole: dict[str, float] = {}
         for name, field in schema.items():
             if not field.indexed:
                 continue
@@ -144,6 +148,14 @@ class SegmentBuilder:
                 and not field.separate_spelling()
             ):
                 self._fast[name] = _OneValue(fmt)
+            elif (
+                type(fmt) is Existence
+                and type(field.analyzer) is IDTokenizer
+                and not field.scorable
+                and not field.vector
+                and not field.separate_spelling()
+            ):
+                self._whole[name] = fmt.field_boost  # the value is the one term
 
     def memory(self) -> int:
         """About how many bytes the postings take (measured: 32 per posting and
@@ -189,6 +201,14 @@ class SegmentBuilder:
                         else:
                             lst += (docnum, w, v)
                     npost += len(poses)
+                elif name in self._whole:
+                    key = value.encode("utf-8")
+                    lst = post.get(key)
+                    if lst is None:
+                        post[key] = [docnum, self._whole[name], b""]
+                    else:
+                        lst += (docnum, self._whole[name], b"")
+                    npost += 1
                 else:
                     scorable = field.scorable
                     for tbytes, freq, weight, vbytes in field.index(value):
@@ -254,7 +274,7 @@ class SegmentBuilder:
         tindex = fw._tindex
         twrite = tindex.dbfile.file.write
         toffset = tindex.dbfile.tell()
-        hashfn = tindex.hashfn
+        assert tindex.hashfn is md5_hash
         buckets = tindex.buckets
         keypos = tindex.index.append
         limit = fw._postwriter._blocklimit
@@ -271,8 +291,6 @@ class SegmentBuilder:
         for key in sorted(post):
             lst = post[key]
             start = offset
-            write(MAGIC)
-            offset += 4
             if len(lst) == 3:  # one posting: most terms
                 d, w, v = lst
                 w32 = f32.get(w)
@@ -289,16 +307,16 @@ class SegmentBuilder:
                 maxweight = w if w > 0 else 0
                 info = dumps((1, d, maxweight, comp, lb, lb), 2)
                 size = len(info) + len(databytes)
-                write(pack_int(-size))
-                write(info)
-                write(databytes)
-                offset += 4 + size
+                write(MAGIC + pack_int(-size) + info + databytes)
+                offset += 8 + size
                 tinfo = tipack(False, w32, 1, lb, lb, maxweight, d, d)
             else:
                 docs = lst[0::3]
                 weights = lst[1::3]
                 values = lst[2::3]
                 n = len(docs)
+                write(MAGIC)
+                offset += 4
                 tweight: Any = 0
                 tmaxweight: Any = 0
                 tminlen = None
@@ -349,11 +367,9 @@ class SegmentBuilder:
             tbytes = fieldkey + (key.encode("utf-8") if textual else key)
             tvalue = tinfo + pack_long(start) + pack_int(offset - start)
             keypos(toffset)
-            h = hashfn(tbytes)
+            h = int.from_bytes(md5(tbytes).digest()[12:], "big")  # filetables.md5_hash
             buckets[h & 255].append((h, toffset))
-            twrite(lengths(len(tbytes), len(tvalue)))
-            twrite(tbytes)
-            twrite(tvalue)
+            twrite(lengths(len(tbytes), len(tvalue)) + tbytes + tvalue)
             toffset += 8 + len(tbytes) + len(tvalue)
         if tbytes:
             tindex.lastkey = tbytes
