@@ -291,7 +291,11 @@ class Library:
                 )
             return
         total = self._rebuild_index_count()
-        if total or status == "corrupt":
+        if status == "outdated":
+            self.notices.append(
+                "The search index was made by an older version of Desk; rebuilt it."
+            )
+        elif total or status == "corrupt":
             # A brand-new library has no index yet; that is not news.
             self.notices.append(f"The search index was {status}; rebuilt it from the database.")
 

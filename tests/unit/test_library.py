@@ -264,3 +264,23 @@ def test_empty_query_lists_every_live_passage_after_edits_and_trash(
     assert not result.notices
     created = [lib.get(h.id).created for h in result.hits]
     assert created == sorted(created, reverse=True)  # newest first
+
+
+def test_library_rebuilds_an_index_of_an_older_format(tmp_path: Path) -> None:
+    import json
+
+    from desk.library import Library
+
+    path = tmp_path / "lib"
+    with Library.open(path) as lib:
+        lib.seed()
+        n = lib.search("Wakhan").total
+    stamp = path / "index" / "desk-generation.json"
+    data = json.loads(stamp.read_text())
+    data.pop("format")
+    stamp.write_text(json.dumps(data))
+    with Library.open(path) as lib:
+        assert "The search index was made by an older version of Desk; rebuilt it." in lib.notices
+        assert lib._index.status == "ok" and lib.search("Wakhan").total == n
+    with Library.open(path) as lib:
+        assert not any("search index" in m for m in lib.notices)

@@ -153,6 +153,21 @@ def test_chinese_bigrams_and_traditional(ix: SearchIndex) -> None:
     assert ids(ix, "哨") == ["p3"]
 
 
+def test_dari_plurals_with_zwnj_space_or_joined(tmp_path: Path) -> None:
+    index = SearchIndex.open(tmp_path / "fa")
+    docs = [
+        doc("f1", "پاسگاه\u200cهای مرزی در بدخشان تقویت شد."),  # plural, with a ZWNJ
+        doc("f2", "یک پاسگاه تازه ساخته شد."),  # singular
+        doc("f3", "او تنها آمد."),  # ends in ها but is not a plural
+    ]
+    index.rebuild(docs, total=len(docs), generation=1)
+    for q in ("پاسگاه\u200cها", "پاسگاهها", "پاسگاه ها", "پاسگاه‌های", "پاسگاه"):
+        assert set(ids(index, q)) == {"f1", "f2"}, q
+    assert ids(index, "تنها") == ["f3"]
+    assert ids(index, '"پاسگاه های مرزی"') == ["f1"]
+    index.close()
+
+
 def test_dari_variants(ix: SearchIndex) -> None:
     assert ids(ix, "كتاب") == ["p5"]
     assert ids(ix, "میخواهم") == ["p5"]
@@ -378,3 +393,24 @@ def test_wildcard_expansion_is_capped(tmp_path: Path) -> None:
 def test_arbitrary_queries_never_raise(ix: SearchIndex, text: str) -> None:
     res = ix.search(text, limit=5)
     assert res.total >= 0 and ix.status == "ok"
+
+
+def test_an_index_from_an_older_format_is_outdated_but_searchable(
+    ix: SearchIndex, tmp_path: Path
+) -> None:
+    import json
+
+    stamp = tmp_path / "index" / "desk-generation.json"
+    data = json.loads(stamp.read_text())
+    assert data["format"] >= 2
+    del data["format"]  # what Desk 0.1 wrote
+    stamp.write_text(json.dumps(data))
+    ix.close()
+    old = SearchIndex.open(tmp_path / "index")
+    assert old.status == "outdated" and old.generation == 1
+    assert ids(old, "wakhan") == ["p1"]  # still answers until it is rebuilt
+    assert old.rebuild(DOCS, total=len(DOCS), generation=2)
+    old.close()
+    again = SearchIndex.open(tmp_path / "index")
+    assert again.status == "ok"
+    again.close()

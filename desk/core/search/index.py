@@ -31,6 +31,7 @@ from desk.core.errors import LibraryLocked
 from desk.core.search.query import QueryFilter
 from desk.core.search.readers import (
     GENERATION_FILE,
+    INDEX_FORMAT,
     ReaderPool,
     changed_files,
     fsync_dir,
@@ -83,7 +84,9 @@ def _storage(path: Path, readonly: bool) -> FileStorage:
 class SearchIndex:
     """The Whoosh passage index. See the module docstring for the design.
 
-    ``status`` is ``ok``, ``missing`` (created empty, the caller should rebuild) or
+    ``status`` is ``ok``, ``missing`` (created empty, the caller should rebuild),
+    ``outdated`` (made by an older Desk whose analyzer differed: searchable, but
+    the caller should rebuild) or
     ``corrupt`` (unreadable; searches return nothing until ``rebuild``). ``stale``
     is for the caller to set after comparing ``generation``.
     """
@@ -136,6 +139,8 @@ class SearchIndex:
         self._refresh()
         self._probe()
         self.generation = read_generation(self.path, self._ix.latest_generation())
+        if read_stamp(self.path).get("format", 1) != INDEX_FORMAT:
+            self.status = "outdated"  # readable, but its terms follow older rules
 
     def _recover_swap(self) -> None:
         """Finish or undo a rebuild that was killed between its two renames."""

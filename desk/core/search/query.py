@@ -334,7 +334,12 @@ def _sanitize(text: str, notices: list[str]) -> tuple[str, str | None]:
     if cleaned != text:
         reason = reason or "invalid characters"
     text = _BAD_CHARS.sub(" ", cleaned)
-    return text, reason
+    return _FA_SUFFIX_GAP.sub("\u200c", text), reason
+
+
+# "پاسگاه ها": a Persian plural ending typed after a space instead of a zero-width
+# non-joiner belongs to the word before it, as the index reads it.
+_FA_SUFFIX_GAP = re.compile(r"(?<=[\u0600-\u06ff])[ \t]+(?=(?:ها|های|هایی)(?![\u0600-\u06ff]))")
 
 
 def _plain_words(text: str) -> Any:

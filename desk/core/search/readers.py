@@ -19,6 +19,9 @@ from typing import Any
 from whoosh.reading import EmptyReader, IndexReader, MultiReader, SegmentReader
 
 GENERATION_FILE = "desk-generation.json"
+# What the terms in an index mean (the analyzer's rules). An index stamped with
+# another format (or none: format 1) is rebuilt by the library when it opens.
+INDEX_FORMAT = 2
 
 
 class ReaderPool:
@@ -119,7 +122,12 @@ def write_generation(path: Path, generation: int, toc_generation: int) -> None:
     """
     tmp = path / (GENERATION_FILE + ".tmp")
     data = json.dumps(
-        {"generation": generation, "toc": toc_generation, "files": segment_files(path)}
+        {
+            "generation": generation,
+            "toc": toc_generation,
+            "format": INDEX_FORMAT,
+            "files": segment_files(path),
+        }
     )
     with open(tmp, "w", encoding="utf-8") as fh:
         fh.write(data)
