@@ -44,6 +44,17 @@ def _clean_char(ch: str) -> str:
     return ch
 
 
+class _CleanTable(dict[int, str]):
+    """``str.translate`` table of :func:`_clean_char`, filled in as characters are met."""
+
+    def __missing__(self, code: int) -> str:
+        self[code] = out = _clean_char(chr(code))
+        return out
+
+
+_CLEAN = _CleanTable()
+
+
 def _truncate_utf8(text: str, max_bytes: int) -> str:
     data = text.encode("utf-8")
     if len(data) <= max_bytes:
@@ -73,7 +84,7 @@ def safe_stem(title: str, *, max_bytes: int = 120) -> str:
         leading or trailing dots and spaces, and not a Windows device name.
     """
     text = unicodedata.normalize("NFC", title or "")
-    text = "".join(_clean_char(ch) for ch in text)
+    text = text.translate(_CLEAN)
     text = _SPACES.sub(" ", text)
     text = _strip_edges(text)
     text = _strip_edges(_truncate_utf8(text, max(1, max_bytes)))

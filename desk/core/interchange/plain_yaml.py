@@ -55,22 +55,50 @@ def _tag(text: str) -> str:
     return _STR
 
 
+# Keys seen to be plain words, and how strings are written: the same few
+# keys and many repeated values (sources, tags, kinds, entity names) come
+# in every note. Bounded: emptied when full, so values that keep coming
+# back return and a folder of unique titles holds little memory.
+_GOOD_KEYS: set[str] = set()
+_WRITTEN: dict[str, str] = {}
+_MEMO_MAX = 8192
+
+
 def _key_ok(key: object) -> bool:
-    return isinstance(key, str) and _KEY.fullmatch(key) is not None and _tag(key) == _STR
+    if key in _GOOD_KEYS:
+        return True
+    ok = isinstance(key, str) and _KEY.fullmatch(key) is not None and _tag(key) == _STR
+    if ok:
+        if len(_GOOD_KEYS) >= _MEMO_MAX:
+            _GOOD_KEYS.clear()
+        _GOOD_KEYS.add(key)  # type: ignore[arg-type]
+    return ok
 
 
 # --- writing -----------------------------------------------------------------------
 
 
+def _string(value: str) -> str | None:
+    if not value:
+        return "''"
+    if _ONE_LINE.fullmatch(value) is None:
+        return None
+    if _NOT_PLAIN.search(value) is None and _tag(value) == _STR:
+        return value
+    return "'" + value.replace("'", "''") + "'"
+
+
 def _scalar(value: object) -> str | None:
     if isinstance(value, str):
-        if not value:
-            return "''"
-        if _ONE_LINE.fullmatch(value) is None:
-            return None
-        if _NOT_PLAIN.search(value) is None and _tag(value) == _STR:
-            return value
-        return "'" + value.replace("'", "''") + "'"
+        text = _WRITTEN.get(value)
+        if text is None:
+            text = _string(value)
+            if text is None:
+                return None
+            if len(_WRITTEN) >= _MEMO_MAX:
+                _WRITTEN.clear()
+            _WRITTEN[value] = text
+        return text
     if value is None:
         return "null"
     if value is True:

@@ -26,7 +26,7 @@ import sys
 import tempfile
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
-from pathlib import Path, PurePosixPath
+from pathlib import Path
 
 from desk.core.errors import UserError
 from desk.core.interchange import frontmatter
@@ -117,17 +117,20 @@ class _Disk:
 _counter = itertools.count()
 
 
-def _write_temp(folder: Path, data: bytes, *, fsync: bool) -> Path:
+def _read(path: str) -> bytes:
+    with open(path, "rb") as fh:
+        return fh.read()
+
+
+def _write_temp(folder: str | Path, data: bytes, *, fsync: bool) -> str:
     """Write ``data`` to a new hidden file in ``folder``; returns its path."""
-    name = f"{TMP_PREFIX}{os.getpid()}-{next(_counter)}{TMP_SUFFIX}"
+    tmp = os.path.join(folder, f"{TMP_PREFIX}{os.getpid()}-{next(_counter)}{TMP_SUFFIX}")
     flags = os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_CLOEXEC", 0)
     try:
         # 0o600 as tempfile.mkstemp gives, which earlier exports used.
-        fd = os.open(folder / name, flags, 0o600)
-        tmp = folder / name
+        fd = os.open(tmp, flags, 0o600)
     except FileExistsError:
-        fd, raw = tempfile.mkstemp(prefix=TMP_PREFIX, suffix=TMP_SUFFIX, dir=folder)
-        tmp = Path(raw)
+        fd, tmp = tempfile.mkstemp(prefix=TMP_PREFIX, suffix=TMP_SUFFIX, dir=folder)
     try:
         with open(fd, "wb") as fh:
             fh.write(data)
@@ -159,13 +162,11 @@ def _remove_leftovers(folder: Path) -> None:
 
 
 def _valid_relpath(relpath: str) -> bool:
-    if not relpath or "\\" in relpath or "\x00" in relpath or relpath.startswith("/"):
-        return False
-    parts = PurePosixPath(relpath).parts
-    if "/".join(parts) != relpath or any(p in (".", "..") or p.startswith(".") for p in parts):
-        return False
-    # A drive ("C:") or an NTFS stream ("a.md:x") is a way out on Windows.
-    return not any(":" in p for p in parts)
+    """Whether ``relpath`` names a file below the vault: ``/``-separated visible names."""
+    if not relpath or "\\" in relpath or "\x00" in relpath or ":" in relpath:
+        return False  # ":" makes a drive ("C:") or an NTFS stream ("a.md:x") on Windows
+    # No empty part (a leading, doubled or trailing "/"), no ".", "..", or hidden name.
+    return all(part and not part.startswith(".") for part in relpath.split("/"))
 
 
 def _is_desk_file(path: Path) -> bool:
@@ -196,7 +197,7 @@ class _Writer:
         self.disk = _Disk(root)
         # Folder relpath -> its resolved path, or None when it leads out of root.
         self._folders: dict[str, Path | None] = {"": root}
-        self._pending: list[tuple[Path, Path, str]] = []  # (temp, target, relpath)
+        self._pending: list[tuple[str, str, str]] = []  # (temp, target, relpath)
         self._pending_bytes = 0
         self._ours_folded: dict[str, str] | None = None  # for remove_stale
 
@@ -232,14 +233,14 @@ class _Writer:
         folder = self._folder(parent)
         if folder is None:
             return "refused"
-        target = folder / name
+        target = os.path.join(folder, name)
         try:
             st = os.lstat(target)
         except FileNotFoundError:
             st = None
         if st is not None and stat.S_ISLNK(st.st_mode):
             try:
-                ensure_inside(self.root, target)
+                ensure_inside(self.root, Path(target))
             except UserError:
                 return "refused"
             return "conflicts"
@@ -247,9 +248,9 @@ class _Writer:
             return "conflicts"
         data = item.text.encode("utf-8")
         if st is not None:
-            if fold(relpath) not in self.old_folded and not _is_desk_file(target):
+            if fold(relpath) not in self.old_folded and not _is_desk_file(Path(target)):
                 return "conflicts"
-            if st.st_size == len(data) and target.read_bytes() == data:
+            if st.st_size == len(data) and _read(target) == data:
                 return "unchanged"
         tmp = _write_temp(folder, data, fsync=self.disk.per_file)
         self._pending.append((tmp, target, relpath))
