@@ -256,3 +256,34 @@ def test_killed_parallel_rebuild_leaves_no_workers(tmp_path: Path) -> None:
     assert again.status == "ok" and again.generation == 1 and again.doc_count() == 20
     assert not (tmp_path / "index.new").exists()
     again.close()
+
+
+@pytest.mark.parametrize("procs", [1, 2])
+def test_big_upserts_are_built_in_bulk(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, procs: int
+) -> None:
+    import desk.core.search.index as index_module
+
+    monkeypatch.setattr(index_module, "BULK", 100)
+    monkeypatch.setattr(bulk, "BATCH", 25)
+    monkeypatch.setattr(bulk, "PARALLEL_MIN", 200 if procs == 2 else 10**9)
+    docs = _docs(400)
+    rebuilt = SearchIndex.open(tmp_path / "rebuilt")
+    assert rebuilt.rebuild(docs, total=len(docs), generation=1, procs=1)
+    ix = SearchIndex.open(tmp_path / "index")
+    ix.upsert(docs[:10], generation=1)  # a small one first: Whoosh's writer
+    ix.upsert(docs[10:], generation=2)
+    assert ix.segment_count() == 1 + procs and ix.generation == 2
+    assert ix.ids() == rebuilt.ids()
+    assert [r[2] for r in _results(ix)] == [r[2] for r in _results(rebuilt)]  # totals
+    # Replacing every passage leaves one copy of each, the new one.
+    edited = [dataclasses.replace(d, body=d.body + " zqbulk") for d in docs]
+    ix.upsert(edited, generation=3)
+    live = sum(not d.trashed for d in docs)
+    assert ix.doc_count() == 400 and ix.search("zqbulk").total == live
+    assert not (tmp_path / "index" / bulk.FEED_DIR).exists()
+    reopened = SearchIndex.open(tmp_path / "index")
+    assert reopened.status == "ok" and reopened.generation == 3
+    assert reopened.search("zqbulk").total == live
+    for i in (ix, reopened, rebuilt):
+        i.close()

@@ -396,17 +396,42 @@ def build(
     *,
     total: int,
     procs: int = 1,
-    limitmb: int = LIMIT_MB,
     progress: Callable[[int, int], None] | None = None,
     cancel: Callable[[], bool] | None = None,
 ) -> int:
     """Index ``docs`` into the new, empty index at ``folder``; return how many.
 
-    ``procs`` > 1 splits the documents into that many contiguous runs of about
-    ``total / procs`` and indexes each in a worker process; this process only reads
-    ``docs`` and hands them over. Each builder starts a new segment when it holds
-    about ``limitmb`` MB. Raises :class:`Cancelled` when ``cancel()`` says so; the
-    caller deletes ``folder`` on any exception.
+    See :func:`build_segments`; the caller deletes ``folder`` on any exception.
+    """
+    from desk.core.search.index import _storage
+
+    segments, n = build_segments(
+        folder, docs, total=total, procs=procs, progress=progress, cancel=cancel
+    )
+    storage = _storage(folder, False)
+    write_toc(storage, storage.open_index(INDEXNAME).schema, segments)
+    shutil.rmtree(folder / f"{INDEXNAME}.tmp", ignore_errors=True)  # per-doc writers' temp
+    return n
+
+
+def build_segments(
+    folder: Path,
+    docs: Iterable[IndexDoc],
+    *,
+    total: int,
+    procs: int = 1,
+    limitmb: int = LIMIT_MB,
+    progress: Callable[[int, int], None] | None = None,
+    cancel: Callable[[], bool] | None = None,
+) -> tuple[list[Any], int]:
+    """Write ``docs`` as new segments of the index at ``folder``, in no TOC yet.
+
+    Returns the segments and how many documents they hold. ``procs`` > 1 splits
+    the documents into that many contiguous runs of about ``total / procs`` and
+    indexes each in a worker process; this process only reads ``docs`` and hands
+    them over. Each builder starts a new segment when it holds about ``limitmb`` MB.
+    Raises :class:`Cancelled` when ``cancel()`` says so. Files of segments that no
+    TOC lists are deleted by the next commit (``clean_files``).
     """
     from desk.core.search.index import _storage
 
@@ -418,9 +443,7 @@ def build(
         segments, n = _build_here(storage, schema, docs, total, limit, progress, cancel)
     else:
         segments, n = _build_parallel(folder, docs, total, procs, limit, progress, cancel)
-    write_toc(storage, schema, [seg for seg in segments if seg.doc_count_all()])
-    shutil.rmtree(folder / f"{INDEXNAME}.tmp", ignore_errors=True)  # per-doc writers' temp
-    return n
+    return [seg for seg in segments if seg.doc_count_all()], n
 
 
 def _build_here(

@@ -8,6 +8,7 @@ edit costs milliseconds, not a reopen of the big segment. ``optimize()`` merges.
 
 from __future__ import annotations
 
+import contextlib
 import gc
 import pickle
 import shutil
@@ -44,7 +45,7 @@ from desk.core.search.schema import doc_fields, make_schema
 from desk.core.search.scoring import SegmentCache
 from desk.core.types import IndexDoc, SearchResult
 
-BULK = 2000
+BULK = 2000  # upserts at least this big are built by bulk.py as new segments
 CORRUPTION_ERRORS: tuple[type[BaseException], ...] = (
     OSError,
     EOFError,
@@ -54,7 +55,7 @@ CORRUPTION_ERRORS: tuple[type[BaseException], ...] = (
     UnicodeDecodeError,
     IndexError,
     KeyError,
-)  # upserts at least this big may merge segments
+)
 
 
 class _Storage(FileStorage):
@@ -151,7 +152,8 @@ class SearchIndex:
             elif old.exists():
                 old.rename(self.path)
         if not self.readonly:
-            for leftover in (new, old):
+            # ... and batches a killed bulk upsert spilled for index workers (bulk.py).
+            for leftover in (new, old, self.path / "feed.tmp"):
                 if leftover.exists():
                     shutil.rmtree(leftover, ignore_errors=True)
 
@@ -219,12 +221,28 @@ class SearchIndex:
             w = self._writer()
             try:
                 self._delete_ids(w, [d.id for d in docs])
+                if len(docs) >= BULK:
+                    self._bulk_commit(w, docs, generation)
+                    return
                 for d in docs:
                     w.add_document(**doc_fields(d))
             except BaseException:
-                w.cancel()
+                with contextlib.suppress(Exception):
+                    w.cancel()
                 raise
-            self._commit(w, generation, bulk=len(docs) >= BULK)
+            self._commit(w, generation)
+
+    def _bulk_commit(self, w: Any, docs: list[IndexDoc], generation: int) -> None:
+        """Write ``docs`` as new segments built in memory (see ``bulk.py``) and commit
+        them with ``w``'s deletions, merging nothing."""
+        from desk.core.search import bulk
+
+        procs = bulk.default_procs(len(docs))
+        new, _ = bulk.build_segments(self.path, docs, total=len(docs), procs=procs)
+        w.commit(mergetype=lambda _writer, segments: [*segments, *new])
+        write_generation(self.path, generation, self._ix.latest_generation())
+        self.generation = generation
+        self._refresh()
 
     def delete(self, ids: Iterable[str], *, generation: int) -> None:
         """Remove passages by id (unknown ids are ignored)."""
@@ -237,7 +255,7 @@ class SearchIndex:
             except BaseException:
                 w.cancel()
                 raise
-            self._commit(w, generation, bulk=False)
+            self._commit(w, generation)
 
     def _delete_ids(self, w: Any, ids: list[str]) -> None:
         s = self._searcher
@@ -254,9 +272,8 @@ class SearchIndex:
             for docnum in s.docs_for_query(wq.Term("id", i)):
                 w.delete_document(docnum)
 
-    def _commit(self, w: Any, generation: int, *, bulk: bool) -> None:
-        many = len(w.segments) > 12
-        if bulk or many:
+    def _commit(self, w: Any, generation: int) -> None:
+        if len(w.segments) > 12:
             w.commit()  # Whoosh's MERGE_SMALL: small segments only
         else:
             w.commit(mergetype=NO_MERGE)
