@@ -112,16 +112,22 @@ def test_binary_files_are_refused_and_nothing_changes(
     assert not (tmp_path / "evil.txt").exists()
 
 
-def test_a_refused_file_in_a_batch_keeps_the_files_before_it(lib: Library, tmp_path: Path) -> None:
+def test_a_refused_file_in_a_batch_keeps_the_files_around_it(lib: Library, tmp_path: Path) -> None:
     good = tmp_path / "good.txt"
     good.write_text("A good file about the Pamir highway.\n\nAnd a second paragraph here.\n")
     bad = tmp_path / "bad.txt"
     bad.write_bytes(PNG)
+    after = tmp_path / "after.txt"
+    after.write_text("A later file about the Kulma pass.\n")
     before = lib.stats()["passages"]
-    with pytest.raises(UserError, match=r"bad\.txt"):
-        lib.import_files([good, bad])
-    assert lib.stats()["passages"] > before
+    res = lib.import_files([good, bad, after])
+    assert [name for name, _why in res.failed] == ["bad.txt"]
+    assert "binary" in res.failed[0][1]
+    assert lib.stats()["passages"] == before + 3
+    assert lib.search("Kulma").total == 1
     assert lib.check(repair=False).ok
+    with pytest.raises(UserError, match=r"bad\.txt"):  # alone, it fails as a whole
+        lib.import_files([bad])
 
 
 def test_t23_unsafe_yaml_front_matter_executes_nothing(lib: Library, tmp_path: Path) -> None:
