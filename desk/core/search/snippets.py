@@ -6,8 +6,7 @@ into bold or brackets, the window into ``<b>`` after escaping.
 
 from __future__ import annotations
 
-from desk.core.search.analysis import iter_pieces
-from desk.core.text import fold
+from desk.core.search.analysis import fold_fast, iter_pieces
 
 HL_START = "\x02"
 HL_END = "\x03"
@@ -19,7 +18,7 @@ def _first_hit(body: str, needles: list[str]) -> int:
     """Approximate index in ``body`` of the first needle (-1 if none is found)."""
     if not needles:
         return -1
-    folded = fold(body)
+    folded = fold_fast(body)
     best = -1
     for needle in needles:
         at = folded.find(needle)
