@@ -449,9 +449,12 @@ def postings(
         return ids, (ws if weights else []), (vs if values else [])
     if only is not None:
         return _some_postings(m, only, weights, values)
+    byteids = m._byteids
     while m.is_active():
-        m._read_ids()
-        ids.extend(m._ids)
+        if m._data is None:
+            m._read_data()
+        raw = m._data[0]  # ids as deltas (Whoosh's delta_decode, but in C)
+        ids.extend(raw if byteids else accumulate(raw))
         if weights:
             m._read_weights()
             ws.extend(m._weights)
