@@ -46,6 +46,7 @@ from desk.core.interchange import (
 )
 from desk.core.interchange.markdown_export import citation, md_text, quote_lines
 from desk.core.interchange.vault_files import note_files
+from desk.core.store import annotation_from_row
 from desk.core.types import Annotation, Entity, Link, Passage, Source, SourceDraft
 from desk.core.undo import UndoStep
 
@@ -193,33 +194,9 @@ def _passage_batch(store: Store, ids: list[str], sources: dict[int, Source]) -> 
     for r in conn.execute(
         f"SELECT * FROM annotation WHERE passage_id IN ({marks}) ORDER BY created, id", ids
     ):
-        notes.setdefault(r["passage_id"], []).append(
-            Annotation(
-                r["id"],
-                r["passage_id"],
-                r["body"],
-                r["start"],
-                r["end"],
-                r["created"],
-                r["updated"],
-            )
-        )
-    out_links: dict[str, list[Link]] = {}
-    for r in conn.execute(
-        "SELECT l.from_id, l.to_id, l.kind, l.note, p.title, p.trashed_at FROM link l "
-        f"JOIN passage p ON p.id = l.to_id WHERE l.from_id IN ({marks}) "
-        "ORDER BY p.title COLLATE NOCASE, l.kind, l.to_id",
-        ids,
-    ):
-        out_links.setdefault(r[0], []).append(Link(r[1], r[4], r[2], r[3], True, r[5] is not None))
-    in_links: dict[str, list[Link]] = {}
-    for r in conn.execute(
-        "SELECT l.to_id, l.from_id, l.kind, l.note, p.title, p.trashed_at FROM link l "
-        f"JOIN passage p ON p.id = l.from_id WHERE l.to_id IN ({marks}) "
-        "ORDER BY p.title COLLATE NOCASE, l.kind, l.from_id",
-        ids,
-    ):
-        in_links.setdefault(r[0], []).append(Link(r[1], r[4], r[2], r[3], False, r[5] is not None))
+        notes.setdefault(r["passage_id"], []).append(annotation_from_row(r))
+    out_links = _batch_links(conn, marks, ids, outgoing=True)
+    in_links = _batch_links(conn, marks, ids, outgoing=False)
     entities: dict[str, list[Entity]] = {}
     for r in conn.execute(
         "SELECT m.passage_id, e.id, e.key, e.name, e.kind, e.description, count(*) AS n "
@@ -705,3 +682,17 @@ def import_markdown(
 def _chunks(items: list[Any], n: int) -> Iterator[list[Any]]:
     for i in range(0, len(items), n):
         yield items[i : i + n]
+
+
+def _batch_links(conn: Any, marks: str, ids: list[str], *, outgoing: bool) -> dict[str, list[Link]]:
+    """Links from (or to) each of ``ids``, by the other passage's title."""
+    here, there = ("from_id", "to_id") if outgoing else ("to_id", "from_id")
+    out: dict[str, list[Link]] = {}
+    for r in conn.execute(
+        f"SELECT l.{here}, l.{there}, l.kind, l.note, p.title, p.trashed_at FROM link l "
+        f"JOIN passage p ON p.id = l.{there} WHERE l.{here} IN ({marks}) "
+        f"ORDER BY p.title COLLATE NOCASE, l.kind, l.{there}",
+        ids,
+    ):
+        out.setdefault(r[0], []).append(Link(r[1], r[4], r[2], r[3], outgoing, r[5] is not None))
+    return out

@@ -60,6 +60,13 @@ def _source_from_row(row: sqlite3.Row, count: int = 0) -> Source:
 _TRASHED_IDS = "(SELECT id FROM passage WHERE trashed_at IS NOT NULL)"
 
 
+def annotation_from_row(r: sqlite3.Row) -> Annotation:
+    """An ``annotation`` table row as an :class:`Annotation`."""
+    return Annotation(
+        r["id"], r["passage_id"], r["body"], r["start"], r["end"], r["created"], r["updated"]
+    )
+
+
 class Store:
     """One SQLite database file of a library.
 
@@ -545,15 +552,7 @@ class Store:
 
     def annotations(self, pid: str) -> list[Annotation]:
         return [
-            Annotation(
-                r["id"],
-                r["passage_id"],
-                r["body"],
-                r["start"],
-                r["end"],
-                r["created"],
-                r["updated"],
-            )
+            annotation_from_row(r)
             for r in self.conn.execute(
                 "SELECT * FROM annotation WHERE passage_id = ? ORDER BY created, id", (pid,)
             )
