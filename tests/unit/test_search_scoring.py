@@ -209,3 +209,19 @@ def test_pages_with_offset_are_slices_of_the_whole_list(
     assert [pid for page in pages for pid in page] == whole
     assert ix.search(text, limit=5, offset=len(whole), sort=sort).hits == []
     assert [h.id for h in ix.search(text, limit=2, offset=-3, sort=sort).hits] == whole[:2]
+
+
+def test_a_phrase_answered_from_the_cache_is_the_same_answer(ix: SearchIndex) -> None:
+    s = ix._searcher
+    cache = SegmentCache()
+    q = compiled(ix, '"tajik afghan"')
+    first = Evaluator(s, cache).evaluate(q)
+    assert first and any(k[2][0] == "\x00phrase" for k in cache.postings)
+    again = Evaluator(s, cache).evaluate(q)
+    assert again == first == Evaluator(s, SegmentCache()).evaluate(q)
+    assert set(first) == set(s.docs_for_query(q))
+    # A deletion after the phrase was cached is still honoured (cache is per segment).
+    ix.search('"tajik afghan"')
+    gone = ix.search('"tajik afghan"', limit=1).hits[0].id
+    ix.delete([gone], generation=9)
+    assert gone not in {h.id for h in ix.search('"tajik afghan"', limit=None).hits}

@@ -262,34 +262,71 @@ class Evaluator:
                 return {}
             idfs.append((log(self.n_all / (df + 1)) + 1) * boost * (K1 + 1))
         out: Scores = {}
+        n = len(words)
         for r, base in self.leaves:
-            # Candidates from the (cached) ids first; then positions are read only
-            # from the blocks that hold a candidate.
-            cached = [self._cached_postings(r, fieldname, w) for w in words]
-            if any(c is None for c in cached):
+            key = (r.segment().segment_id(), fieldname, ("\x00phrase", *words))
+            hit = self.cache.get_postings(key)
+            if hit is None:
+                hit = self._phrase_matches(r, fieldname, words)
+                if hit is None:
+                    continue
+                self.cache.put_postings(key, *hit)
+            ids, inter = hit  # matching docs, and each word's weight in each (interleaved)
+            if not ids:
                 continue
-            by_size = sorted(cached, key=lambda c: len(c[0]))  # type: ignore[index]
-            cand = set(by_size[0][0])  # type: ignore[index]
-            for c in by_size[1:]:
-                cand.intersection_update(c[0])  # type: ignore[index]
-            if not cand:
-                continue
-            wanted = sorted(cand)
-            cols = []
-            for w in words:
-                got = postings(r, fieldname, w, weights=True, values=True, only=wanted)
-                if got is None or got[0] != wanted:  # cannot happen: same segment, same ids
-                    raise IndexError(f"postings of {w!r} disagree with their cached ids")
-                cols.append(got)
             lengths, norm = self._norm(r, fieldname)
-            weights = [c[1] for c in cols]
-            for j, d in _adjacent(wanted, [c[2] for c in cols]):
-                nd = norm[lengths[d]]
-                out[base + d] = sum(
-                    k * ws[j] / (ws[j] + nd) for k, ws in zip(idfs, weights, strict=True)
+            nds = [norm[lengths[d]] for d in ids]
+            if n == 2:
+                k0, k1 = idfs
+                out.update(
+                    {
+                        base + d: k0 * a / (a + nd) + k1 * b / (b + nd)
+                        for d, a, b, nd in zip(ids, inter[0::2], inter[1::2], nds, strict=True)
+                    }
                 )
+            else:
+                for j, d in enumerate(ids):
+                    nd = nds[j]
+                    out[base + d] = sum(
+                        idfs[i] * inter[j * n + i] / (inter[j * n + i] + nd) for i in range(n)
+                    )
             _drop_deleted(r, base, out)
         return out
+
+    def _phrase_matches(
+        self, r: Any, fieldname: str, words: list[Any]
+    ) -> tuple[array, array] | None:
+        """One segment's docs (deleted ones too) where ``words`` are consecutive.
+
+        Returns the docnums and, interleaved, each word's weight in each of them;
+        cached by the caller, since a segment never changes (Lucene caches
+        per-segment query results the same way). None when a word is absent.
+        """
+        # Candidates from the (cached) ids first; then positions are read only
+        # from the blocks that hold a candidate.
+        cached = [self._cached_postings(r, fieldname, w) for w in words]
+        if any(c is None for c in cached):
+            return None
+        by_size = sorted(cached, key=lambda c: len(c[0]))  # type: ignore[index]
+        cand = set(by_size[0][0])  # type: ignore[index]
+        for c in by_size[1:]:
+            cand.intersection_update(c[0])  # type: ignore[index]
+        wanted = sorted(cand)
+        ids = array("i")
+        inter = array("f")
+        if not wanted:
+            return ids, inter
+        cols = []
+        for w in words:
+            got = postings(r, fieldname, w, weights=True, values=True, only=wanted)
+            if got is None or got[0] != wanted:  # cannot happen: same segment, same ids
+                raise IndexError(f"postings of {w!r} disagree with their cached ids")
+            cols.append(got)
+        weights = [c[1] for c in cols]
+        for j, d in _adjacent(wanted, [c[2] for c in cols]):
+            ids.append(d)
+            inter.extend([ws[j] for ws in weights])
+        return ids, inter
 
     def _multi(self, q: Any) -> Scores:
         out: Scores = {}
