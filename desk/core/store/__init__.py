@@ -60,6 +60,28 @@ def _source_from_row(row: sqlite3.Row, count: int = 0) -> Source:
 _TRASHED_IDS = "(SELECT id FROM passage WHERE trashed_at IS NOT NULL)"
 
 
+def passage_from_row(
+    row: sqlite3.Row, source: Source | None, tags: tuple[str, ...], **extra: Any
+) -> Passage:
+    """A ``passage`` table row as a :class:`Passage` (``extra``: its related lists)."""
+    return Passage(
+        id=row["id"],
+        title=row["title"],
+        body=row["body"],
+        kind=row["kind"],
+        source=source,
+        start=row["start"],
+        end=row["end"],
+        language=row["language"],
+        credibility=row["credibility"],
+        created=row["created"],
+        updated=row["updated"],
+        trashed_at=row["trashed_at"],
+        tags=tags,
+        **extra,
+    )
+
+
 def annotation_from_row(r: sqlite3.Row) -> Annotation:
     """An ``annotation`` table row as an :class:`Annotation`."""
     return Annotation(
@@ -357,8 +379,8 @@ class Store:
         source = self.source(row["source_id"]) if row["source_id"] is not None else None
         tags = tuple(self.passage_tags(pid))
         if not full:
-            return self._passage_from_row(row, source, tags)
-        return self._passage_from_row(
+            return passage_from_row(row, source, tags)
+        return passage_from_row(
             row,
             source,
             tags,
@@ -368,27 +390,6 @@ class Store:
             entities=tuple(self.passage_entities(pid)),
             mentions=tuple(self.mentions(pid)),
             events=tuple(self.event_dates(pid)),
-        )
-
-    @staticmethod
-    def _passage_from_row(
-        row: sqlite3.Row, source: Source | None, tags: tuple[str, ...], **extra: Any
-    ) -> Passage:
-        return Passage(
-            id=row["id"],
-            title=row["title"],
-            body=row["body"],
-            kind=row["kind"],
-            source=source,
-            start=row["start"],
-            end=row["end"],
-            language=row["language"],
-            credibility=row["credibility"],
-            created=row["created"],
-            updated=row["updated"],
-            trashed_at=row["trashed_at"],
-            tags=tags,
-            **extra,
         )
 
     def update_passage(self, conn: sqlite3.Connection, pid: str, **fields: Any) -> None:
