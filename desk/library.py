@@ -618,29 +618,24 @@ class Library:
             if cancel and cancel():
                 total.cancelled = True
                 break
+            name = Path(path).name
             try:
                 doc = read_file(Path(path), split=split)
             except UserError as exc:
                 if len(paths) == 1:
                     raise
-                why = exc.message.removesuffix("; nothing was imported")
-                total.failed.append((Path(path).name, why))
-                if progress:
-                    progress(n + 1, len(paths))
-                continue
-            src = replace(doc.source, **overrides)
-            if overrides.get("title") and split == "none":
-                pass
-            drafts = [
-                replace(d, credibility=credibility) if credibility else d for d in doc.passages
-            ]
-            res = self.create(src, drafts, tags=tags)
-            total.ids += res.ids
-            total.source_ids += res.source_ids
-            total.skipped += res.skipped
-            total.notices += [f"{Path(path).name}: {m}" for m in doc.notices]
-            if res.skipped and not res.ids:
-                total.notices.append(f"{Path(path).name}: already in the library; nothing new.")
+                total.failed.append((name, exc.message.removesuffix("; nothing was imported")))
+            else:
+                drafts = [
+                    replace(d, credibility=credibility) if credibility else d for d in doc.passages
+                ]
+                res = self.create(replace(doc.source, **overrides), drafts, tags=tags)
+                total.ids += res.ids
+                total.source_ids += res.source_ids
+                total.skipped += res.skipped
+                total.notices += [f"{name}: {m}" for m in doc.notices]
+                if res.skipped and not res.ids:
+                    total.notices.append(f"{name}: already in the library; nothing new.")
             if progress:
                 progress(n + 1, len(paths))
         return total
