@@ -33,12 +33,7 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parents[2]))
 
 from desk.library import Library
-from tests.perf.bench_search import QUERIES
-
-
-def pct(values: list[float]) -> tuple[float, float]:
-    vals = sorted(values)
-    return statistics.median(vals) * 1000, vals[round(0.95 * (len(vals) - 1))] * 1000
+from tests.perf.bench_search import QUERIES, pct
 
 
 def clocked(fn: Callable[[], object]) -> tuple[float, float, object]:
