@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import html
 from collections.abc import Sequence
+from functools import lru_cache
 from typing import Any
 from urllib.parse import unquote, urlsplit
 
@@ -36,8 +37,12 @@ def _safe_href(href: str) -> bool:
     )
 
 
-def _matcher(terms: Sequence[str]) -> tuple[set[str], tuple[str, ...]]:
-    """The index terms (stems, Han bigrams) of the query words, and their prefixes."""
+@lru_cache(maxsize=64)
+def _matcher(terms: tuple[str, ...]) -> tuple[frozenset[str], tuple[str, ...]]:
+    """The index terms (stems, Han bigrams) of the query words, and their prefixes.
+
+    Cached: the Markdown renderer asks once per text run of the same passage.
+    """
     from desk.core.search.analysis import iter_pieces
 
     stems: set[str] = set()
@@ -48,7 +53,7 @@ def _matcher(terms: Sequence[str]) -> tuple[set[str], tuple[str, ...]]:
             prefixes += [p.text for p in iter_pieces(raw[:-1], stem=False)][-1:]
             raw = raw[:-1]
         stems.update(p.text for p in iter_pieces(raw))
-    return stems, tuple(p for p in prefixes if p)
+    return frozenset(stems), tuple(p for p in prefixes if p)
 
 
 def _find_terms(text: str, terms: Sequence[str]) -> list[tuple[int, int]]:
@@ -60,7 +65,7 @@ def _find_terms(text: str, terms: Sequence[str]) -> list[tuple[int, int]]:
     """
     from desk.core.search.analysis import iter_pieces, stem_word
 
-    stems, prefixes = _matcher(terms)
+    stems, prefixes = _matcher(tuple(terms))
     if not stems and not prefixes:
         return []
     spans: list[tuple[int, int]] = []
