@@ -58,7 +58,7 @@ class SegmentCache:
         return got
 
     def put_postings(self, key: tuple[str, str, Any], ids: array, weights: array) -> None:
-        size = ids.itemsize * len(ids) + weights.itemsize * len(weights) + 200
+        size = _size((ids, weights))
         if size > self.budget // 4:
             return
         old = self.postings.pop(key, None)
@@ -98,7 +98,7 @@ class Evaluator:
         self.fields = dict(reader.schema.items())
         self.n_all = reader.doc_count_all()
         self.cache = cache
-        self._avg: dict[str, float] = {}
+        self._tables: dict[str, list[float]] = {}
 
     # ---- public ---------------------------------------------------------------------
     def evaluate(self, q: wq.Query) -> Scores:
@@ -193,21 +193,18 @@ class Evaluator:
         field = self.fields.get(fieldname)
         return bool(field is not None and field.format.supports("positions"))
 
-    def _avgfl(self, fieldname: str) -> float:
-        avg = self._avg.get(fieldname)
-        if avg is None:
-            avg = self.s.avg_field_length(fieldname) or 1.0
-            self._avg[fieldname] = avg
-        return avg
-
     def _norm(self, r: Any, fieldname: str) -> tuple[bytes, list[float]]:
-        """Each doc's quantised length byte, and K1 * ((1 - B) + B * len / avg) per byte."""
+        """Each doc's quantised length byte, and K1 * ((1 - B) + B * len / avg) per byte
+        (the table is the same for every segment and term: built once per field)."""
         key = (r.segment().segment_id(), fieldname)
         lengths = self.cache.lengths.get(key)
         if lengths is None:
             lengths = self.cache.lengths[key] = _length_bytes(r, fieldname)
-        avg = self._avgfl(fieldname)
-        table = [K1 * ((1 - B) + B * byte_to_length(b) / avg) for b in range(256)]
+        table = self._tables.get(fieldname)
+        if table is None:
+            avg = self.s.avg_field_length(fieldname) or 1.0
+            table = [K1 * ((1 - B) + B * byte_to_length(b) / avg) for b in range(256)]
+            self._tables[fieldname] = table
         return lengths, table
 
     def _term(self, fieldname: str, text: Any, boost: float) -> Scores:
