@@ -4,9 +4,9 @@ Searching runs off the UI thread (``run_in_background``). A keystroke after a
 pause searches at once (``debounce_ms`` is 0 by default); at most one search is
 in flight, and keystrokes made meanwhile are folded into one search that starts
 as soon as it returns. A sequence number drops results that a newer search made
-stale, so the list never shows a query the box no longer holds. The list is a QListView over :class:`NoteListModel` painted by
-:class:`NoteDelegate` (title, source and date, grade badge, tag chips and the
-highlighted snippet).
+stale, so the list never shows a query the box no longer holds. The list is
+a QListView over :class:`NoteListModel` painted by :class:`NoteDelegate`
+(title, source and date, grade badge, tag chips and the highlighted snippet).
 """
 
 from __future__ import annotations
@@ -249,11 +249,6 @@ class NoteDelegate(QStyledItemDelegate):
         while len(self._snippets) > self.SNIPPET_CACHE:
             self._snippets.popitem(last=False)
         return doc
-
-    def clear_cache(self) -> None:
-        """Forget laid-out snippets (the font or the palette changed)."""
-        self._snippets.clear()
-        self._font_cache.clear()
 
 
 class NoteListView(QListView):
