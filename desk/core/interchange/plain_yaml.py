@@ -78,6 +78,10 @@ def _key_ok(key: object) -> bool:
 # --- writing -----------------------------------------------------------------------
 
 
+class _NotPlain(Exception):
+    """The document is not one :func:`dump` writes."""
+
+
 def _string(value: str) -> str | None:
     if not value:
         return "''"
@@ -110,49 +114,53 @@ def _scalar(value: object) -> str | None:
     return None
 
 
+def _plain(value: object) -> str:
+    """``value`` as :func:`_scalar` writes it; raises _NotPlain when it takes PyYAML."""
+    text = _scalar(value)
+    if text is None:
+        raise _NotPlain
+    return text
+
+
+def _item_lines(item: object) -> list[str]:
+    """The lines of one list item: a scalar, or a mapping of scalars."""
+    if not isinstance(item, dict):
+        return [f"- {_plain(item)}"]
+    if not item:
+        return ["- {}"]
+    lines = []
+    lead = "- "
+    for k, v in item.items():
+        if not _key_ok(k):
+            raise _NotPlain
+        lines.append(f"{lead}{k}: {_plain(v)}")
+        lead = "  "
+    return lines
+
+
 def dump(data: dict[str, Any]) -> str | None:
     """``data`` as PyYAML's block style writes it, or None when it takes PyYAML."""
     lines: list[str] = []
-    for key, value in data.items():
-        if not _key_ok(key):
-            return None
-        if not isinstance(value, list):
-            text = _scalar(value)
-            if text is None:
+    try:
+        for key, value in data.items():
+            if not _key_ok(key):
                 return None
-            lines.append(f"{key}: {text}")
-            continue
-        if not value:
-            lines.append(f"{key}: []")
-            continue
-        lines.append(f"{key}:")
-        for item in value:
-            if not isinstance(item, dict):
-                text = _scalar(item)
-                if text is None:
-                    return None
-                lines.append(f"- {text}")
-                continue
-            if not item:
-                lines.append("- {}")
-                continue
-            lead = "- "
-            for k, v in item.items():
-                text = _scalar(v) if _key_ok(k) else None
-                if text is None:
-                    return None
-                lines.append(f"{lead}{k}: {text}")
-                lead = "  "
+            if not isinstance(value, list):
+                lines.append(f"{key}: {_plain(value)}")
+            elif not value:
+                lines.append(f"{key}: []")
+            else:
+                lines.append(f"{key}:")
+                for item in value:
+                    lines.extend(_item_lines(item))
+    except _NotPlain:
+        return None
     text = "\n".join(lines) + "\n" if lines else "{}\n"
     # Past the width PyYAML would fold a line; let it.
     return text if len(text) < WIDTH else None
 
 
 # --- reading -----------------------------------------------------------------------
-
-
-class _NotPlain(Exception):
-    """The document is not one :func:`dump` writes."""
 
 
 def _value(text: str) -> object:
