@@ -224,6 +224,7 @@ def fold_fast(text: str) -> str:
     """``text`` folded character by character as the index folds it (one C call)."""
     return text.translate(_FOLD_TABLE)
 
+
 _STEMS = _StemCache()
 _HAN_RE = re.compile(f"[{_HAN}]")
 _WORD_RE = re.compile(r"[^\W_]+")
@@ -233,7 +234,7 @@ _TERM_RE = re.compile(f"([{_HAN}]+)|([^\\W_{_HAN}]+)")
 def index_terms(text: str) -> list[str]:
     """The terms :func:`iter_tuples` yields, in order, without offsets (term i is at
     position i): the bulk indexing path, several times faster."""
-    folded = text.translate(_FOLD_TABLE)
+    folded = fold_fast(text)
     if _HAN_RE.search(folded) is None:  # no bigrams: every loop runs in C
         return list(map(_STEMS.__getitem__, _WORD_RE.findall(folded)))
     out: list[str] = []
