@@ -330,8 +330,7 @@ def _fill_counts(
     tags, src = _count_maps(ix, reader)
     tc = Counter(chain.from_iterable(map(tags.__getitem__, matched)))
     sc = Counter(map(src.__getitem__, matched))
-    sc.pop("", None)
-    sc.pop(None, None)
+    sc.pop("", None)  # no source (src is filled with "" and lexicon terms only)
     result.tag_counts = dict(tc)
     result.source_counts = dict(sc)
     if cacheable:
