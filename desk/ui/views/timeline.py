@@ -169,9 +169,8 @@ class TimelineModel(QAbstractItemModel):
                 return None
             return (format_date(e), e.title, f"“{e.text}”")[col]
         if role == Qt.ItemDataRole.ToolTipRole and e is not None:
-            kind = {"day": "day", "month": "month", "year": "year"}.get(e.precision, e.precision)
             approx = " (approximate)" if e.approximate else ""
-            return f"{e.date} — {kind}{approx}\n{e.title}\n“{e.text}”"
+            return f"{e.date} — {e.precision}{approx}\n{e.title}\n“{e.text}”"
         if role == Qt.ItemDataRole.FontRole and e is None and col == 0:
             font = QFont()
             font.setBold(True)
