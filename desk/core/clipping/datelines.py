@@ -37,6 +37,15 @@ _MONTH_NUMBERS = {
 _DIGITS = str.maketrans("٠١٢٣٤٥٦٧٨٩۰۱۲۳۴۵۶۷۸۹", "01234567890123456789")
 # Tajik "соли 2021" (of the year 2021) between the month and the year.
 _YEAR_WORD = r"(?:соли\s+)?"
+# The full dates parse_date knows, tried in this order.
+_ISO_DATE = re.compile(r"(?<!\d)(\d{4})-(\d{1,2})-(\d{1,2})(?!\d)")
+_CJK_DATE = re.compile(r"(\d{4})\s*年\s*(\d{1,2})\s*月\s*(\d{1,2})\s*日")
+_SOLAR_SLASHED = re.compile(r"(?<!\d)(1[2-4]\d\d)/(\d{1,2})/(\d{1,2})(?!\d)")
+_DOTTED = re.compile(r"\b(\d{1,2})\.(\d{1,2})\.(\d{4})\b")
+_DAY_MONTH_YEAR = re.compile(
+    rf"(?<!\d)(\d{{1,2}})\s+([^\W\d_]+)\.?,?\s+{_YEAR_WORD}(\d{{4}})(?!\d)"
+)
+_MONTH_DAY_YEAR = re.compile(r"\b([^\W\d_]+)\.?\s+(\d{1,2}),?\s+(\d{4})\b")
 
 
 def _iso(y: int, mo: int, d: int) -> str | None:
@@ -58,26 +67,22 @@ def parse_date(value: str) -> str | None:
     a year before 1700 is a Solar Hijri one (``۲۲ حوت ۱۴۰۲``, ``1402/12/22``).
     """
     value = value.strip().translate(_DIGITS)
-    m = re.search(r"(?<!\d)(\d{4})-(\d{1,2})-(\d{1,2})(?!\d)", value) or re.search(
-        r"(\d{4})\s*年\s*(\d{1,2})\s*月\s*(\d{1,2})\s*日", value
-    )
+    m = _ISO_DATE.search(value) or _CJK_DATE.search(value)
     if m:
         y, mo, d = (int(g) for g in m.groups())
         return _iso(y, mo, d)
-    if m := re.search(r"(?<!\d)(1[2-4]\d\d)/(\d{1,2})/(\d{1,2})(?!\d)", value):
+    if m := _SOLAR_SLASHED.search(value):
         return _solar(*(int(g) for g in m.groups()))
-    if m := re.search(r"\b(\d{1,2})\.(\d{1,2})\.(\d{4})\b", value):
+    if m := _DOTTED.search(value):
         d, mo, y = (int(g) for g in m.groups())
         return _iso(y, mo, d)
-    if m := re.search(
-        rf"(?<!\d)(\d{{1,2}})\s+([^\W\d_]+)\.?,?\s+{_YEAR_WORD}(\d{{4}})(?!\d)", value
-    ):
+    if m := _DAY_MONTH_YEAR.search(value):
         d, name, y = int(m.group(1)), m.group(2), int(m.group(3))
         if y < 1700:
             month = solar_hijri_month(name)
             return _solar(y, month, d) if month else None
         return _iso(y, _MONTH_NUMBERS.get(name.casefold(), 0), d)
-    if m := re.search(r"\b([^\W\d_]+)\.?\s+(\d{1,2}),?\s+(\d{4})\b", value):
+    if m := _MONTH_DAY_YEAR.search(value):
         d, y = int(m.group(2)), int(m.group(3))
         return _iso(y, _MONTH_NUMBERS.get(m.group(1).casefold(), 0), d)
     return None
@@ -101,6 +106,10 @@ _DATE_PART = re.compile(
 )
 
 
+_ALNUM = re.compile(r"[^\W_]")
+_DATELINE = re.compile(r"^[^\W\d_][^\d,،\n]{1,40}[,،]\s*([^—–\-/(|\n]{6,40}?)\s*[—–\-/(|]")
+
+
 def date_line(line: str) -> str | None:
     """The date of a line that holds only a date (and times), else None.
 
@@ -115,7 +124,7 @@ def date_line(line: str) -> str | None:
         return None
     rest = _DATE_PART.sub(" ", line)
     rest = _FILLER.sub(" ", rest)
-    if re.search(r"[^\W_]", rest):
+    if _ALNUM.search(rest):
         return None
     return parse_date(dates[0])
 
@@ -126,7 +135,7 @@ def dateline_date(paragraph: str) -> str | None:
     ``КАБУЛ، ۲۲ حوت ۱۴۰۲ - ...``, ``ДУШАНБЕ, 12.03.2024 /АМИТ «Ховар»/. ...``:
     a place, a comma and a date, before a dash, slash or bracket.
     """
-    m = re.match(r"^[^\W\d_][^\d,،\n]{1,40}[,،]\s*([^—–\-/(|\n]{6,40}?)\s*[—–\-/(|]", paragraph)
+    m = _DATELINE.match(paragraph)
     if not m:
         return None
     return date_line(m.group(1))
