@@ -52,14 +52,15 @@ def _month_number(name: str) -> int:
     for stem, number in _RU_STEMS:
         if lower.startswith(stem):
             return number
-    folded = name.replace("ي", "ی").replace("ك", "ک").replace("آ", "ا")
-    for spelling, number in _FA_MONTHS.items():
-        if spelling.replace("آ", "ا") == folded:
-            return number
-    raise ValueError(name)
+    number = _FA_INDEX.get(name.replace("ي", "ی").replace("ك", "ک").replace("آ", "ا"))
+    if number is None:
+        raise ValueError(name)
+    return number
 
 
 _EN_INDEX = {m[:3].lower(): i for i, m in enumerate(_EN_MONTHS.split("|"), start=1)}
+# Persian month names with alef madda as bare alef, as _month_number folds them.
+_FA_INDEX = {spelling.replace("آ", "ا"): number for spelling, number in _FA_MONTHS.items()}
 
 
 def _day(y: int | None, m: int, d: int, approximate: bool = False) -> _Resolved:
