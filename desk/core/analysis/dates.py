@@ -82,11 +82,14 @@ def extract_dates(
     return out
 
 
+_PARTIAL_ISO = re.compile(r"\s*(\d{4})(?:-(\d{1,2})(?:-(\d{1,2}))?)?")
+
+
 def parse_reference(published: str | None) -> _Ref | None:
     """Parse a partial ISO date (``2021``, ``2021-11``, ``2021-11-05T...``); None if unusable."""
     if not published:
         return None
-    m = re.match(r"\s*(\d{4})(?:-(\d{1,2})(?:-(\d{1,2}))?)?", published)
+    m = _PARTIAL_ISO.match(published)
     if not m:
         return None
     year = int(m.group(1))
