@@ -19,7 +19,6 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator
 from dataclasses import dataclass
-from functools import lru_cache
 
 from whoosh.analysis import Token, Tokenizer
 from whoosh.lang.porter import stem as _porter_stem
@@ -95,9 +94,13 @@ def _is_latin(ch: str) -> bool:
     return ch.isascii() or "\u00c0" <= ch <= "\u024f" or "\u1e00" <= ch <= "\u1eff"
 
 
-@lru_cache(maxsize=200_000)
 def stem_word(word: str) -> str:
-    """Stem one folded word (no Han characters) the way the index does."""
+    """Stem one folded word (no Han characters) the way the index does (memoised)."""
+    return _STEMS[word]
+
+
+def _stem(word: str) -> str:
+    """:func:`stem_word`, uncached."""
     if not word:
         return word
     first = word[0]
@@ -172,7 +175,7 @@ def iter_tuples(text: str, stem: bool = True) -> Iterator[tuple[str, int, int, i
     """Fast core of :func:`iter_pieces`: ``(term, pos, start, end, han)`` tuples."""
     folded, origin = fold_offsets(text)
     pos = 0
-    stemmer = stem_word if stem else None
+    stemmer = _STEMS.__getitem__ if stem else None
     for m in _RUN_RE.finditer(folded):
         s, e = m.span()
         run = m.group()
@@ -205,15 +208,15 @@ class _FoldTable(dict[int, str]):
 
 
 class _StemCache(dict[str, str]):
-    """``stem_word`` as a dict, so a known word costs one C-level lookup; cleared
-    when it grows past ``limit`` words."""
+    """The one memo of :func:`stem_word`: a dict, so a known word costs one C-level
+    lookup; cleared when it grows past ``limit`` words."""
 
     limit = 300_000
 
     def __missing__(self, word: str) -> str:
         if len(self) >= self.limit:
             self.clear()
-        stem = self[word] = stem_word.__wrapped__(word)
+        stem = self[word] = _stem(word)
         return stem
 
 
