@@ -46,7 +46,7 @@ from desk.core.interchange import (
 )
 from desk.core.interchange.markdown_export import citation, md_text, quote_lines
 from desk.core.interchange.vault_files import note_files
-from desk.core.store import annotation_from_row
+from desk.core.store import annotation_from_row, passage_from_row
 from desk.core.types import Annotation, Entity, Link, Passage, Source, SourceDraft
 from desk.core.undo import UndoStep
 
@@ -214,20 +214,10 @@ def _passage_batch(store: Store, ids: list[str], sources: dict[int, Source]) -> 
         if sid is not None and sid not in sources:
             sources[sid] = store.source(sid)  # cited since the export began
         batch.append(
-            Passage(
-                id=pid,
-                title=row["title"],
-                body=row["body"],
-                kind=row["kind"],
-                source=sources[sid] if sid is not None else None,
-                start=row["start"],
-                end=row["end"],
-                language=row["language"],
-                credibility=row["credibility"],
-                created=row["created"],
-                updated=row["updated"],
-                trashed_at=row["trashed_at"],
-                tags=tuple(tags.get(pid, ())),
+            passage_from_row(
+                row,
+                sources[sid] if sid is not None else None,
+                tuple(tags.get(pid, ())),
                 annotations=tuple(notes.get(pid, ())),
                 links=tuple(out_links.get(pid, ())),
                 backlinks=tuple(in_links.get(pid, ())),
