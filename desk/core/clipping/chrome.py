@@ -33,6 +33,7 @@ _CREDIT_END = re.compile(
     r"[)\]]?\s*$",
     re.IGNORECASE,
 )
+_CREDIT_START = re.compile(rf"^\(?(?:{_CREDIT_WORDS})\s*[:：]", re.IGNORECASE)
 _GETTY = re.compile(r"Getty\s*Images?", re.IGNORECASE)
 _IMAGE_EXT = re.compile(r"\.(?:jpe?g|png|gif|webp|avif|bmp|tiff?|svg|heic)$", re.IGNORECASE)
 _FILE_NAME = re.compile(r"^[^\W_]+(?:[-_][^\W_]*)+(?:\s*\(\d{1,3}\))?$")
@@ -56,7 +57,7 @@ def is_image_name(line: str) -> bool:
     name = _FILE_NUMBERED.sub("", line).strip()
     if " " in name:
         return False
-    joins = len(re.findall(r"[-_]", name))
+    joins = name.count("-") + name.count("_")
     return bool(_FILE_NUMBERED.search(line)) or joins >= 2
 
 
@@ -71,9 +72,7 @@ def is_caption(line: str) -> bool:
         _CREDIT.search(line) or len(line) < 300 or _GETTY.search(line)
     ):
         return True
-    return (
-        bool(re.match(rf"^\(?(?:{_CREDIT_WORDS})\s*[:：]", line, re.IGNORECASE)) and len(line) < 300
-    )
+    return bool(_CREDIT_START.match(line)) and len(line) < 300
 
 
 # Lines a news site puts under every article: agency credits, copyright,
@@ -156,10 +155,14 @@ _DATEISH = re.compile(
     re.IGNORECASE,
 )
 _YEAR = re.compile(r"(?:19|20)\d{2}|[۱۲][۰-۹]{3}")
+# Matched case-sensitively, unlike _DATEISH (as is_banner always has).
+_WEEKDAY = re.compile(_WEEKDAYS)
 _BYLINE = re.compile(
     r"^(?:By|Written by|Автор|Автор:|Муаллиф|作者|记者|نویسنده|بقلم)[:：\s]\s*(?P<name>[^\n]{2,80})$",
     re.IGNORECASE,
 )
+# What follows the name on a byline: "· 29 October 2021", "| Dushanbe", ", 12".
+_BYLINE_TAIL = re.compile(r"\s+[·|•–—]\s+|\s*,\s*(?=\d)")
 _PUBLISHED = re.compile(
     r"^(?:Published|Posted|Published on|Опубликовано|Дата публикации|发布时间|发布日期|"
     r"تاریخ انتشار|منتشر شده)[:：\s]\s*(?P<date>[^\n]{4,60})$",
@@ -177,7 +180,7 @@ def is_banner(line: str) -> bool:
     line = line.strip()
     if not line or len(line) > 120 or line[-1] in ".!?。！？":
         return False
-    return bool(_DATEISH.search(line)) and bool(_YEAR.search(line) or re.search(_WEEKDAYS, line))
+    return bool(_DATEISH.search(line)) and bool(_YEAR.search(line) or _WEEKDAY.search(line))
 
 
 def byline(line: str) -> str | None:
@@ -187,7 +190,7 @@ def byline(line: str) -> str | None:
         return None
     name = _MD_LINK.sub(r"\1", m.group("name"))
     # "Jane Smith · 29 October 2021", "Jane Smith | Dushanbe"
-    name = re.split(r"\s+[·|•–—]\s+|\s*,\s*(?=\d)", name)[0].strip(" *_")
+    name = _BYLINE_TAIL.split(name)[0].strip(" *_")
     if not name or len(name.split()) > 8 or name[-1] in ".!?。":
         return None
     return name
