@@ -240,9 +240,7 @@ class SearchIndex:
         procs = bulk.default_procs(len(docs))
         new, _ = bulk.build_segments(self.path, docs, total=len(docs), procs=procs)
         w.commit(mergetype=lambda _writer, segments: [*segments, *new])
-        write_generation(self.path, generation, self._ix.latest_generation())
-        self.generation = generation
-        self._refresh()
+        self._committed(generation)
 
     def delete(self, ids: Iterable[str], *, generation: int) -> None:
         """Remove passages by id (unknown ids are ignored)."""
@@ -277,6 +275,10 @@ class SearchIndex:
             w.commit()  # Whoosh's MERGE_SMALL: small segments only
         else:
             w.commit(mergetype=NO_MERGE)
+        self._committed(generation)
+
+    def _committed(self, generation: int) -> None:
+        """Stamp the commit just made with ``generation`` and read it."""
         write_generation(self.path, generation, self._ix.latest_generation())
         self.generation = generation
         self._refresh()
