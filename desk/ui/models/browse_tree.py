@@ -243,9 +243,7 @@ class BrowseTreeModel(QAbstractItemModel):
             return None
 
         hit = walk(self._root)
-        if hit is None or hit.parent is None:
-            return QModelIndex()
-        return self.createIndex(hit.row(), 0, hit)
+        return QModelIndex() if hit is None else self.index_of(hit)
 
     # -- Qt ----------------------------------------------------------------
     def index(self, row: int, column: int, parent: Index = QModelIndex()) -> QModelIndex:  # noqa: B008
