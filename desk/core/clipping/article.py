@@ -92,6 +92,27 @@ def _is_chrome(line: str) -> str | None:
     return None
 
 
+def _without_chrome(block: Block, lines: list[Block], text: str, art: Article) -> list[Block]:
+    """``block`` less its chrome lines (counted on ``art``), one block per run of lines left."""
+    runs: list[list[Block]] = [[]]
+    for line in lines:
+        kind = _is_chrome(line.body)
+        if kind is None:
+            runs[-1].append(line)
+            continue
+        if kind == "image":
+            art.image_names += 1
+        elif kind == "caption":
+            art.captions += 1
+        else:
+            art.boilerplate += 1
+        runs.append([])
+    if len(runs) == 1:
+        return [block] if lines else []
+    spans = (_span(text, run[0].start, run[-1].end) for run in runs if run)
+    return [b for b in spans if b is not None]
+
+
 _HEAD_PARTS = re.compile(r"\s+[·|•—–-]\s+")
 
 
@@ -145,39 +166,16 @@ def parse_text(text: str, *, markdown: bool = False) -> Article:
     # stays one paragraph per contiguous run of lines.
     kept: list[Block] = []
     for block in blocks:
-        if markdown and (is_image_only(block.body) or block.body.startswith(("```", "~~~"))):
-            if is_image_only(block.body):
-                continue
+        if markdown and is_image_only(block.body):
+            continue
+        if markdown and block.body.startswith(("```", "~~~")):
             kept.append(block)
             continue
         lines = split_lines(block, text)
         if not markdown and is_menu([line.body for line in lines], at_top=not kept):
             art.boilerplate += len(lines)
             continue
-        run: list[Block] = []
-        for line in lines:
-            kind = _is_chrome(line.body)
-            if kind is None:
-                run.append(line)
-                continue
-            if kind == "image":
-                art.image_names += 1
-            elif kind == "caption":
-                art.captions += 1
-            else:
-                art.boilerplate += 1
-            if run:
-                b = _span(text, run[0].start, run[-1].end)
-                if b is not None:
-                    kept.append(b)
-                run = []
-        if run:
-            if len(run) == len(lines):
-                kept.append(block)
-            else:
-                b = _span(text, run[0].start, run[-1].end)
-                if b is not None:
-                    kept.append(b)
+        kept.extend(_without_chrome(block, lines, text, art))
 
     i = 0
     if markdown:
