@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import heapq
 from collections import Counter
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from itertools import chain
 from operator import itemgetter
 from typing import TYPE_CHECKING, Any
@@ -106,6 +106,14 @@ def _all_terms(q: wq.Query | None) -> set[str]:
     return out
 
 
+def _docs_by_term(r: Any, fieldname: str) -> Iterator[tuple[str, list[int]]]:
+    """Each term of one segment's field with its docnums (deleted ones too)."""
+    for tb in r.lexicon(fieldname):
+        got = postings(r, fieldname, tb, weights=False, values=False)
+        if got is not None:
+            yield tb.decode("utf-8"), got[0]
+
+
 def _count_maps(ix: SearchIndex, reader: Any) -> tuple[list[Any], list[str]]:
     """Per-docnum tag paths and source titles, built once per segment and cached.
 
@@ -121,18 +129,12 @@ def _count_maps(ix: SearchIndex, reader: Any) -> tuple[list[Any], list[str]]:
             n = r.doc_count_all()
             tags: list[list[str]] = [[] for _ in range(n)]
             src: list[str] = [""] * n
-            for fieldname in ("tag", "source_name"):
-                for tb in r.lexicon(fieldname):
-                    got = postings(r, fieldname, tb, weights=False, values=False)
-                    if got is None:
-                        continue
-                    t = tb.decode("utf-8")
-                    if fieldname == "source_name":
-                        for d in got[0]:
-                            src[d] = t
-                    else:
-                        for d in got[0]:
-                            tags[d].append(t)
+            for t, ids in _docs_by_term(r, "tag"):
+                for d in ids:
+                    tags[d].append(t)
+            for t, ids in _docs_by_term(r, "source_name"):
+                for d in ids:
+                    src[d] = t
             cached = [tags, src]
             if segid:
                 ix._count_cache[segid] = cached
