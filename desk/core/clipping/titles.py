@@ -13,6 +13,7 @@ _MD_MARKS = re.compile(r"(?<!\w)[*_]{1,3}|[*_]{1,3}(?!\w)|`+")
 _SENTENCE_END = re.compile(
     r"[.!?…](?=[\"”’')\]]*\s+[\"“‘'(\[]*[A-ZА-ЯЁ\u0600-\u06FF0-9])|[。！？](?=.)"
 )
+_LAST_WORD = re.compile(r"([^\W\d_]+)\.?$")
 _ABBREVIATIONS = frozenset(
     [
         "mr",
@@ -59,7 +60,7 @@ _ABBREVIATIONS = frozenset(
 def _first_sentence(text: str) -> str:
     for m in _SENTENCE_END.finditer(text):
         if m.group() == ".":
-            word = re.search(r"([^\W\d_]+)\.?$", text[: m.start()])
+            word = _LAST_WORD.search(text[: m.start()])
             w = word.group(1) if word else ""
             # "U.S. officials", "Mr. Wang": not the end of a sentence.
             if len(w) == 1 or w.casefold() in _ABBREVIATIONS:
@@ -69,6 +70,9 @@ def _first_sentence(text: str) -> str:
 
 
 _CLAUSE = re.compile(r"[，、；：,;:—–]")
+# A heading's hashes, a quote's ">", a list item's bullet or number.
+_LINE_MARKER = re.compile(r"^\s{0,3}(?:#{1,6}\s+|>\s?|[*+-]\s+|\d{1,9}[.)]\s+)")
+_SPACES = re.compile(r"\s+")
 
 
 def plain_text(body: str) -> str:
@@ -77,13 +81,13 @@ def plain_text(body: str) -> str:
     for line in body.strip().splitlines():
         if _FENCE.match(line):
             continue
-        line = re.sub(r"^\s{0,3}(?:#{1,6}\s+|>\s?|[*+-]\s+|\d{1,9}[.)]\s+)", "", line)
+        line = _LINE_MARKER.sub("", line)
         lines.append(line)
     text = " ".join(lines)
     text = _MD_LINK.sub(r"\1", text)
     text = _MD_MARKS.sub("", text)
     text = text.replace("\\", "")
-    return re.sub(r"\s+", " ", text).strip()
+    return _SPACES.sub(" ", text).strip()
 
 
 def make_title(body: str, limit: int = 80) -> str:
