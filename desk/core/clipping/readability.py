@@ -34,6 +34,8 @@ _CHROME_PART = re.compile(
     re.IGNORECASE,
 )
 _CHROME_PART_MAX_TEXT = 1500
+_WORD_JOINS = re.compile(r"[-_]+")
+_DISPLAY_NONE = re.compile(r"display\s*:\s*none", re.IGNORECASE)
 # Never dropped as chrome, whatever their class says.
 _NEVER_CHROME = ("html", "body", "main", "article")
 # Blocks whose text is a paragraph when they hold no other block.
@@ -92,7 +94,7 @@ def is_chrome_box(tag: Tag) -> bool:
     if tag.get("hidden") is not None or tag.get("aria-hidden") == "true":
         return True
     style = tag.get("style")
-    if isinstance(style, str) and re.search(r"display\s*:\s*none", style, re.I):
+    if isinstance(style, str) and _DISPLAY_NONE.search(style):
         return True
     if any(_CHROME_WORD.match(w) for w in words) or tag.get("role") in (
         "navigation",
@@ -102,7 +104,7 @@ def is_chrome_box(tag: Tag) -> bool:
         "search",
     ):
         return True
-    parts = [p for w in words for p in re.split(r"[-_]+", w) if p]
+    parts = [p for w in words for p in _WORD_JOINS.split(w) if p]
     return any(_CHROME_PART.match(p) for p in parts) and (
         len(tag.get_text(" ", strip=True)) <= _CHROME_PART_MAX_TEXT
     )
