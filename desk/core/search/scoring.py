@@ -178,10 +178,8 @@ class Evaluator:
     def _every(self) -> Scores:
         out: Scores = {}
         for r, base in self.leaves:
-            n = r.doc_count_all()
-            out.update(dict.fromkeys(range(base, base + n), 0.0))
-        for d in self.deleted():
-            out.pop(d, None)
+            out.update(dict.fromkeys(range(base, base + r.doc_count_all()), 0.0))
+            _drop_deleted(r, base, out)
         return out
 
     # ---- terms ----------------------------------------------------------------------
