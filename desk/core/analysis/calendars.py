@@ -26,12 +26,13 @@ _BREAKS = (
 )  # fmt: skip
 
 
-def _fold(name: str) -> str:
+def fold_month_name(name: str) -> str:
+    """A Persian month name with Arabic yeh/kaf as Persian, alef madda as alef, no ZWNJ."""
     return name.replace("ي", "ی").replace("ك", "ک").replace("آ", "ا").replace("\u200c", "")
 
 
 _MONTH_NUMBERS = {
-    _fold(name): number
+    fold_month_name(name): number
     for names in (AFGHAN_MONTHS, IRANIAN_MONTHS)
     for number, name in enumerate(names, start=1)
 }
@@ -39,7 +40,7 @@ _MONTH_NUMBERS = {
 
 def solar_hijri_month(name: str) -> int | None:
     """The month number (1-12) of a Dari or Iranian month name, else None."""
-    return _MONTH_NUMBERS.get(_fold(name.strip()))
+    return _MONTH_NUMBERS.get(fold_month_name(name.strip()))
 
 
 def _first_of_year(year: int) -> date:

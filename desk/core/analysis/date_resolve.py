@@ -10,7 +10,11 @@ import re
 from datetime import date, timedelta
 from typing import NamedTuple
 
-from desk.core.analysis.calendars import solar_hijri_month, solar_hijri_to_gregorian
+from desk.core.analysis.calendars import (
+    fold_month_name,
+    solar_hijri_month,
+    solar_hijri_to_gregorian,
+)
 from desk.core.analysis.date_patterns import (
     _ALTERNATIVES,
     _EN_MONTHS,
@@ -52,15 +56,14 @@ def _month_number(name: str) -> int:
     for stem, number in _RU_STEMS:
         if lower.startswith(stem):
             return number
-    number = _FA_INDEX.get(name.replace("ي", "ی").replace("ك", "ک").replace("آ", "ا"))
+    number = _FA_INDEX.get(fold_month_name(name))
     if number is None:
         raise ValueError(name)
     return number
 
 
 _EN_INDEX = {m[:3].lower(): i for i, m in enumerate(_EN_MONTHS.split("|"), start=1)}
-# Persian month names with alef madda as bare alef, as _month_number folds them.
-_FA_INDEX = {spelling.replace("آ", "ا"): number for spelling, number in _FA_MONTHS.items()}
+_FA_INDEX = {fold_month_name(spelling): number for spelling, number in _FA_MONTHS.items()}
 
 
 def _day(y: int | None, m: int, d: int, approximate: bool = False) -> _Resolved:
