@@ -44,6 +44,9 @@ from desk.core.types import DateMention
 
 __all__ = ["_ALTERNATIVES", "_PATTERN", "extract_dates", "parse_reference"]
 
+# The alternatives whose date proper is a ``<name>_t`` group inside a wider match.
+_CORE = {n: f"{n}_t" for n, _ in _ALTERNATIVES if f"{n}_t" in _PATTERN.groupindex}
+
 # --- public ---------------------------------------------------------------
 
 
@@ -76,8 +79,8 @@ def extract_dates(
         if resolved is None:
             continue
         iso, precision, approximate = resolved
-        core = f"{kind}_t"
-        start, end = m.span(core) if core in m.re.groupindex and m.group(core) else m.span()
+        core = _CORE.get(kind)
+        start, end = m.span(core) if core is not None and m.group(core) else m.span()
         out.append(DateMention(iso, precision, start, end, text[start:end], approximate))
     return out
 
