@@ -204,6 +204,10 @@ class _Converter(MarkdownConverter):
         return str(super().convert_a(el, text, parent_tags))
 
 
+_FENCE_OPEN = re.compile(r"(`{3,}|~{3,})")
+_CODE_SPAN = re.compile(r"(`+[^`]*`+)")
+
+
 def _escape_tags(markdown: str) -> str:
     """Escape ``<`` that would open a tag, outside code."""
     out: list[str] = []
@@ -215,12 +219,12 @@ def _escape_tags(markdown: str) -> str:
             if stripped.startswith(fence):
                 fence = None
             continue
-        m = re.match(r"(`{3,}|~{3,})", stripped)
+        m = _FENCE_OPEN.match(stripped)
         if m:
             fence = m.group(1)
             out.append(line)
             continue
-        parts = re.split(r"(`+[^`]*`+)", line)
+        parts = _CODE_SPAN.split(line)
         out.append(
             "".join(
                 p if p.startswith("`") else _TAG_LIKE.sub(r"\\<", _SPACES.sub(" ", p))
