@@ -194,15 +194,12 @@ def _sorted_all(ix: SearchIndex, s: Any, sort: str, trash: set[int]) -> list[int
     fieldname, reverse = SORTS[sort]
     keys = _column(ix, s, fieldname)
     live: list[int] = []
-    base = 0
-    for r, _ in s.reader().leaf_readers():
-        n = r.doc_count_all()
+    for r, base in s.reader().leaf_readers():
         if r.has_deletions():
             # Whoosh 2.7.4 readers have no deleted_docs(); all_doc_ids() yields the live ones.
             live.extend(base + d for d in r.all_doc_ids())
         else:
-            live.extend(range(base, base + n))
-        base += n
+            live.extend(range(base, base + r.doc_count_all()))
     if trash:
         live = [d for d in live if d not in trash]
     live.sort(key=keys.__getitem__, reverse=reverse)
