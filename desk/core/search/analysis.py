@@ -117,14 +117,14 @@ def _stem(word: str) -> str:
         return word
     if "\u0600" <= first <= "\u06ff":
         # Persian/Dari plural: پاسگاه‌ها (the ZWNJ is folded away) -> پاسگاه.
-        for suffix in _FA_PLURALS:
+        for suffix in FA_PLURALS:
             if word.endswith(suffix) and len(word) - len(suffix) >= 3:
                 return word[: -len(suffix)]
     return word
 
 
 # Folded Persian plural endings, longest first (index format 2).
-_FA_PLURALS = ("هایی", "های", "ها")
+FA_PLURALS = ("هایی", "های", "ها")
 
 
 @dataclass(frozen=True)

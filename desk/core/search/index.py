@@ -37,8 +37,8 @@ from desk.core.search.readers import (
     changed_files,
     fsync_dir,
     fsync_tree,
-    read_generation,
     read_stamp,
+    stamped_generation,
     write_generation,
 )
 from desk.core.search.schema import doc_fields, make_schema
@@ -138,9 +138,10 @@ class SearchIndex:
             return
         self._ix = _storage(self.path, self.readonly).open_index()
         self._refresh()
-        self._probe()
-        self.generation = read_generation(self.path, self._ix.latest_generation())
-        if read_stamp(self.path).get("format", 1) != INDEX_FORMAT:
+        stamp = read_stamp(self.path)
+        self._probe(stamp)
+        self.generation = stamped_generation(stamp, self._ix.latest_generation())
+        if stamp.get("format", 1) != INDEX_FORMAT:
             self.status = "outdated"  # readable, but its terms follow older rules
 
     def _recover_swap(self) -> None:
@@ -160,14 +161,13 @@ class SearchIndex:
     def _sibling(self, suffix: str) -> Path:
         return self.path.with_name(f"{self.path.name}.{suffix}")
 
-    def _probe(self) -> None:
+    def _probe(self, stamp: dict[str, Any]) -> None:
         """Catch a damaged index at open, cheaply (a few reads, no full scan).
 
         Files whose size differs from the stamp written at the last commit (a
         truncated copy, a lost file) fail at once; then a few reads from each
         segment's stored fields, lexicons and postings catch garbled headers.
         """
-        stamp = read_stamp(self.path)
         if stamp.get("toc") == self._ix.latest_generation():
             bad = changed_files(self.path, stamp)
             if bad:

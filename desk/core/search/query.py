@@ -20,7 +20,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
-from desk.core.search.analysis import iter_pieces
+from desk.core.search.analysis import FA_PLURALS, iter_pieces
 from desk.core.search.schema import date_range
 from desk.core.text import fold
 
@@ -339,7 +339,9 @@ def _sanitize(text: str, notices: list[str]) -> tuple[str, str | None]:
 
 # "پاسگاه ها": a Persian plural ending typed after a space instead of a zero-width
 # non-joiner belongs to the word before it, as the index reads it.
-_FA_SUFFIX_GAP = re.compile(r"(?<=[\u0600-\u06ff])[ \t]+(?=(?:ها|های|هایی)(?![\u0600-\u06ff]))")
+_FA_SUFFIX_GAP = re.compile(
+    r"(?<=[\u0600-\u06ff])[ \t]+(?=(?:" + "|".join(FA_PLURALS) + r")(?![\u0600-\u06ff]))"
+)
 
 
 def _plain_words(text: str) -> Any:

@@ -146,9 +146,9 @@ def read_stamp(path: Path) -> dict[str, Any]:
     return data if isinstance(data, dict) else {}
 
 
-def read_generation(path: Path, toc_generation: int) -> int | None:
-    """The stored generation, or None when missing, unreadable or not for this TOC."""
-    data = read_stamp(path)
+def stamped_generation(data: dict[str, Any], toc_generation: int) -> int | None:
+    """The generation in a stamp (see :func:`read_stamp`), or None when missing,
+    unreadable or not for this TOC."""
     try:
         if int(data["toc"]) != toc_generation:
             return None  # killed between the Whoosh commit and this stamp
