@@ -275,3 +275,10 @@ def test_a_list_of_names_in_the_body_is_kept() -> None:
     )
     doc = clip_text(text, split="paragraphs")
     assert [p.body[:6] for p in doc.passages] == ["The mi", "Ishkos", "Each w"]
+
+
+def test_is_menu_takes_blank_lines_without_failing() -> None:
+    from desk.core.clipping.chrome import is_menu
+
+    assert is_menu(["World", "", "Politics", "Business", "   "], at_top=True)
+    assert not is_menu(["", "", ""], at_top=False)

@@ -60,7 +60,7 @@ def _lines(text: str, start: int, end: int) -> list[Block]:
 
 
 _BLANK_RUN = re.compile(r"\n[^\S\n]*\n\s*")
-_TERMINAL = '.!?。！？…:;»"”’)»'
+_TERMINAL = '.!?。！？…:;»"”’)'
 
 
 def _hard_wrapped(lines: list[Block]) -> bool:

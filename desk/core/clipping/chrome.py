@@ -116,6 +116,8 @@ def is_menu(lines: list[str], *, at_top: bool = False) -> bool:
     marked = at_top
     for line in lines:
         line = line.strip()
+        if not line:
+            continue  # a blank line is neither a label nor a sentence
         if is_boilerplate(line) or is_banner(line):
             marked = True
             continue
