@@ -143,6 +143,22 @@ def test_planner_hostile_titles_unique() -> None:
         assert_safe(name.removesuffix(".md"), 200)
 
 
+def test_planner_many_duplicates_skip_shared_prefixes() -> None:
+    # 600 "Untitled" notes whose ids share their first 6 (and some their first
+    # 8) characters: a suffix two duplicates could both claim is never used, so
+    # each name is the shortest prefix of its own id that no other duplicate has.
+    items = [(f"aaaaaa{i // 10:02d}{i:08x}", "Untitled") for i in range(600)]
+    planner = NamePlanner(items)
+    names = {pid: planner.name_for(pid) for pid, _ in items}
+    assert len({fold(n) for n in names.values()}) == len(items)
+    assert names[items[0][0]] == "Untitled.md"
+    for pid, _ in items[1:]:
+        suffix = names[pid].removeprefix("Untitled — ").removesuffix(".md")
+        assert suffix == pid[:16], (pid, names[pid])
+    reordered = NamePlanner(list(reversed(items)))
+    assert all(reordered.name_for(pid) == name for pid, name in names.items())
+
+
 def test_planner_avoids_taken_names() -> None:
     planner = NamePlanner([("p-1", "index"), ("p-2", "Index")])
     assert {fold(planner.name_for("p-1")), fold(planner.name_for("p-2"))}.isdisjoint({"index.md"})

@@ -13,6 +13,7 @@ from __future__ import annotations
 import hashlib
 import re
 import unicodedata
+from collections import Counter
 from collections.abc import Callable, Iterable, Sequence
 from pathlib import Path
 
@@ -161,12 +162,17 @@ class NamePlanner:
         groups: dict[str, list[str]] = {}
         for key in later:
             groups.setdefault(fold(stems[key]), []).append(key)
+        # How many duplicates of each title could claim each suffix: counted once
+        # per group, not per member (1,000 notes called "Untitled" were quadratic).
+        claims: dict[str, Counter[str]] = {}
+        for title_key, keys in groups.items():
+            claims[title_key] = Counter(fold(c) for k in keys for c in suffix_source(k))
         for key in later:
             # A suffix another duplicate of the same title could also claim
             # is skipped, so no name depends on which duplicate came first.
-            others = [k for k in groups[fold(stems[key])] if k != key]
-            shared = {fold(c) for k in others for c in suffix_source(k)}
-            own = [c for c in suffix_source(key) if fold(c) not in shared]
+            counts = claims[fold(stems[key])]
+            mine = Counter(fold(c) for c in suffix_source(key))
+            own = [c for c in suffix_source(key) if counts[fold(c)] == mine[fold(c)]]
             stem = self._suffixed(stems[key], own, key, used, max_bytes)
             self._names[key] = stem
             used.add(fold(stem))
