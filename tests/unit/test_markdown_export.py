@@ -212,6 +212,19 @@ def test_write_vault_creates_then_unchanged(tmp_path: Path) -> None:
     assert not list(dest.rglob(".desk-tmp-*"))
 
 
+def test_exported_files_get_an_ordinary_mode(tmp_path: Path) -> None:
+    # The vault is handed on: files are readable by others unless the umask says no.
+    old = os.umask(0o022)
+    try:
+        write_vault(render_vault(library()), tmp_path / "open")
+        os.umask(0o077)
+        write_vault(render_vault(library()), tmp_path / "private")
+    finally:
+        os.umask(old)
+    assert {p.stat().st_mode & 0o777 for p in (tmp_path / "open").rglob("*.md")} == {0o644}
+    assert {p.stat().st_mode & 0o777 for p in (tmp_path / "private").rglob("*.md")} == {0o600}
+
+
 def test_write_vault_updates_changed_removes_stale_keeps_foreign(tmp_path: Path) -> None:
     dest = tmp_path / "vault"
     (dest / "notes").mkdir(parents=True)

@@ -117,6 +117,15 @@ class _Disk:
 _counter = itertools.count()
 
 
+def _current_umask() -> int:
+    mask = os.umask(0o022)
+    os.umask(mask)
+    return mask
+
+
+_UMASK = _current_umask()
+
+
 def _read(path: str) -> bytes:
     with open(path, "rb") as fh:
         return fh.read()
@@ -127,10 +136,12 @@ def _write_temp(folder: str | Path, data: bytes, *, fsync: bool) -> str:
     tmp = os.path.join(folder, f"{TMP_PREFIX}{os.getpid()}-{next(_counter)}{TMP_SUFFIX}")
     flags = os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_CLOEXEC", 0)
     try:
-        # 0o600 as tempfile.mkstemp gives, which earlier exports used.
-        fd = os.open(tmp, flags, 0o600)
+        # An ordinary file's mode (0o666 less the umask): the vault is handed on.
+        fd = os.open(tmp, flags, 0o666)
     except FileExistsError:
         fd, tmp = tempfile.mkstemp(prefix=TMP_PREFIX, suffix=TMP_SUFFIX, dir=folder)
+        with contextlib.suppress(OSError):
+            os.fchmod(fd, 0o666 & ~_UMASK)
     try:
         with open(fd, "wb") as fh:
             fh.write(data)
