@@ -726,6 +726,17 @@ def test_make_title() -> None:
     assert make_title("  \n ") == ""
 
 
+def test_make_title_abbreviations_at_any_length() -> None:
+    # A long word ending like an abbreviation ("...mr.") still ends the sentence;
+    # a real abbreviation deep in a long text does not.
+    assert make_title("Ansarullah" * 3 + "mr. Next one.", limit=200) == "Ansarullah" * 3 + "mr"
+    text = "Officials " * 200 + "met Gen. Rahimov. Then they left."
+    assert make_title(text, limit=5000).endswith("met Gen. Rahimov")
+    # Thousands of abbreviations before the first sentence end: linear, not quadratic.
+    many = "U.S. Mr. Gen. " * 20_000 + "officials. Next."
+    assert make_title(many).startswith("U.S. Mr. Gen.")
+
+
 def test_make_title_chinese() -> None:
     body = "中国将出资在塔吉克斯坦境内靠近阿富汗边境的地方修建一座安全哨所，这一消息引起了各方关注。第二句。"
     t = make_title(body)

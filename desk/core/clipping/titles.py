@@ -57,11 +57,19 @@ _ABBREVIATIONS = frozenset(
 )
 
 
+_WORD_WINDOW = 24  # longer than any abbreviation: only the end of the text is looked at
+
+
 def _first_sentence(text: str) -> str:
     for m in _SENTENCE_END.finditer(text):
         if m.group() == ".":
-            word = _LAST_WORD.search(text[: m.start()])
+            # The word before the stop, looked for in a short window (searching
+            # all the text before it made abbreviation-heavy text quadratic).
+            start = max(0, m.start() - _WORD_WINDOW)
+            word = _LAST_WORD.search(text, start, m.start())
             w = word.group(1) if word else ""
+            if word and start and word.start() == start:
+                w = text[start - 1 : m.start()]  # cut by the window: long, not an abbreviation
             # "U.S. officials", "Mr. Wang": not the end of a sentence.
             if len(w) == 1 or w.casefold() in _ABBREVIATIONS:
                 continue
