@@ -114,3 +114,21 @@ def is_cjk(ch: str) -> bool:
         or 0xF900 <= o <= 0xFAFF
         or 0x3040 <= o <= 0x30FF  # kana, indexed the same way
     )
+
+
+def plural(word: str) -> str:
+    """The English plural of a noun in our messages: ``entity`` → ``entities``."""
+    if word.endswith("y") and word[-2:-1] not in "aeiou":
+        return word[:-1] + "ies"
+    if word.endswith(("s", "x", "sh", "ch")):
+        return word + "es"
+    return word + "s"
+
+
+def count_of(n: int, word: str, *, sep: str = "") -> str:
+    """``n`` and the noun, plural unless ``n`` is 1: ``count_of(3, "passage")`` → ``3 passages``.
+
+    ``sep=","`` groups thousands (``12,400 passages``).
+    """
+    number = f"{n:,}" if sep == "," else str(n)
+    return f"{number} {word if n == 1 else plural(word)}"

@@ -26,6 +26,7 @@ from PySide6.QtWidgets import (
 )
 
 from desk.core.changes import Changes
+from desk.core.text import count_of
 from desk.library import Library
 from desk.paths import assets_dir
 from desk.ui import feedback
@@ -446,15 +447,13 @@ class MainWindow(QMainWindow):
         done = self._guard(self.library.trash, ids, initiator=self)
         if done is not None:
             n = len(done)
-            feedback.show_status(
-                f"Moved {n} passage{'s' if n != 1 else ''} to the trash — Ctrl+Z to undo"
-            )
+            feedback.show_status(f"Moved {count_of(n, 'passage')} to the trash — Ctrl+Z to undo")
 
     def restore_selection(self) -> None:
         ids = self.notes.selected_ids()
         done = self._guard(self.library.restore, ids, initiator=self) if ids else None
         if done is not None:
-            feedback.show_status(f"Restored {len(done)} passage{'s' if len(done) != 1 else ''}")
+            feedback.show_status(f"Restored {count_of(len(done), 'passage')}")
 
     def undo(self) -> None:
         """Ctrl+Z: undo the last change (the core keeps the journal)."""
@@ -550,9 +549,7 @@ class MainWindow(QMainWindow):
             feedback.show_exception(exc, self)
             return
         n = len(res.ids)
-        feedback.show_status(
-            " · ".join([f"Clipped {n} passage{'s' if n != 1 else ''}", *res.notices])
-        )
+        feedback.show_status(" · ".join([f"Clipped {count_of(n, 'passage')}", *res.notices]))
         if res.ids:
             self.open_passage(res.ids[0])
 
@@ -590,7 +587,7 @@ class MainWindow(QMainWindow):
 
         def done(res: Any) -> None:
             n = len(res.ids)
-            msg = f"Imported {n} passage{'s' if n != 1 else ''}"
+            msg = f"Imported {count_of(n, 'passage')}"
             if res.cancelled:
                 msg += " (cancelled; finished files were kept)"
             feedback.show_status(" · ".join([msg, *res.notices[:3]]), 10000)
@@ -675,9 +672,7 @@ class MainWindow(QMainWindow):
         text = self._guard(self.library.markdown_for_clipboard, ids)
         if text:
             QGuiApplication.clipboard().setText(text)
-            feedback.show_status(
-                f"Copied {len(ids)} passage{'s' if len(ids) != 1 else ''} as Markdown"
-            )
+            feedback.show_status(f"Copied {count_of(len(ids), 'passage')} as Markdown")
 
     def run_long(self, label: str, work: Any, done: Any, *, total: int) -> Task:
         """A cancellable background job with a progress dialog."""

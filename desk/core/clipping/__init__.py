@@ -35,6 +35,7 @@ from desk.core.clipping.decode import MAX_BYTES, decode_bytes
 from desk.core.clipping.html import html_to_markdown, iso_date
 from desk.core.clipping.language import guess_language
 from desk.core.errors import UserError
+from desk.core.text import count_of
 from desk.core.types import PassageDraft, SourceDraft
 
 __all__ = [
@@ -84,10 +85,6 @@ class ClippedDocument:
     passages: list[PassageDraft]
     format: str
     notices: list[str] = field(default_factory=list)
-
-
-def _plural(n: int, one: str, many: str) -> str:
-    return f"{n} {one if n == 1 else many}"
 
 
 def _passage(block: Block, kind: str, language: str | None) -> PassageDraft:
@@ -185,14 +182,12 @@ def _build(
             passages.extend(_passage(b, "passage", lang) for b in body)
 
     if art.captions:
-        notices.append(_plural(art.captions, "photo caption", "photo captions") + " left out")
+        notices.append(count_of(art.captions, "photo caption") + " left out")
     if art.image_names:
-        notices.append(
-            _plural(art.image_names, "image file name", "image file names") + " left out"
-        )
+        notices.append(count_of(art.image_names, "image file name") + " left out")
     if art.boilerplate:
         notices.append(
-            _plural(art.boilerplate, "line", "lines") + " of site boilerplate left out"
+            count_of(art.boilerplate, "line") + " of site boilerplate left out"
             " (menus, buttons, credits, copyright)"
         )
     if art.banner:
@@ -267,7 +262,7 @@ def _clip(text: str, fmt: str, split: str, fallback_title: str | None = None) ->
     art = parse_text(page.markdown, markdown=True)
     art.captions += page.captions
     if page.images:
-        notices.append(_plural(page.images, "image", "images") + " left out")
+        notices.append(count_of(page.images, "image") + " left out")
     return _build(
         page.markdown,
         art,

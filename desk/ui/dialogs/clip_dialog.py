@@ -19,6 +19,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from desk.core.text import count_of
 from desk.core.types import SourceDraft
 from desk.ui.dialogs.grade_dialog import credibility_combo, reliability_combo
 from desk.ui.panes.reader import SafeBrowser
@@ -128,7 +129,7 @@ class ClipDialog(QDialog):
         parts = [render_passage_html(p.body) for p in doc.passages[:50]]
         self.preview.set_body_html("<hr/>".join(parts))
         n = len(doc.passages)
-        self.notice.setText(" · ".join([f"{n} passage{'s' if n != 1 else ''}", *doc.notices]))
+        self.notice.setText(" · ".join([count_of(n, "passage"), *doc.notices]))
 
     def request(self) -> ClipRequest:
         def opt(edit: QLineEdit) -> str | None:

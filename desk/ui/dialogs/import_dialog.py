@@ -15,6 +15,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from desk.core.text import count_of
 from desk.ui.dialogs.grade_dialog import credibility_combo
 from desk.ui.widgets import ok_cancel
 
@@ -50,7 +51,7 @@ class ImportDialog(QDialog):
         form.addRow("&Credibility:", self.cred)
         buttons = ok_cancel(self, "Import")
         lay = QVBoxLayout(self)
-        lay.addWidget(QLabel(f"{len(paths)} file{'s' if len(paths) != 1 else ''}:", self))
+        lay.addWidget(QLabel(f"{count_of(len(paths), 'file')}:", self))
         lay.addWidget(files, 1)
         lay.addLayout(form)
         lay.addWidget(buttons)

@@ -14,6 +14,7 @@ from typing import Any
 from PySide6.QtCore import QAbstractItemModel, QModelIndex, QPersistentModelIndex, Qt
 
 from desk.core.search.query import QueryFilter
+from desk.core.text import plural
 from desk.core.types import Entity, Source
 
 Index = QModelIndex | QPersistentModelIndex
@@ -25,14 +26,6 @@ KEY_ROLE = Qt.ItemDataRole.UserRole + 3
 
 def _quote(value: str) -> str:
     return '"' + value.replace('"', " ") + '"' if any(c in value for c in ' ():"') else value
-
-
-def _plural(word: str) -> str:
-    if word.endswith("y") and word[-2:-1] not in "aeiou":
-        return word[:-1] + "ies"
-    if word.endswith(("s", "x", "sh", "ch")):
-        return word + "es"
-    return word + "s"
 
 
 @dataclass(frozen=True)
@@ -173,7 +166,7 @@ def build_tree(
         if ent.mention_count > 0:
             by_kind.setdefault(ent.kind, []).append(ent)
     for kind in sorted(by_kind):
-        label = _plural(kind.capitalize())
+        label = plural(kind.capitalize())
         kind_node = ent_sec.add(Node(f"kind:{kind}", label))
         for ent in sorted(by_kind[kind], key=lambda e: e.name.casefold()):
             kind_node.add(

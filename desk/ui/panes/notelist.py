@@ -44,6 +44,7 @@ from PySide6.QtWidgets import (
 )
 
 from desk.core.search.query import QueryFilter
+from desk.core.text import count_of
 from desk.core.types import SearchResult
 from desk.library import Library
 from desk.ui import theme
@@ -530,7 +531,7 @@ class NoteListPane(QWidget):
             return "no passages"
         if shown < result.total:
             return f"{shown:,} of {result.total:,}"
-        return f"{result.total:,} passage{'s' if result.total != 1 else ''}"
+        return count_of(result.total, "passage", sep=",")
 
     def _status_text(self, result: SearchResult) -> str:
         shown = self.model.rowCount()
@@ -542,7 +543,7 @@ class NoteListPane(QWidget):
             )
             parts = [f"Showing {shown:,} of {result.total:,} — {more}"]
         else:
-            parts = [f"{result.total:,} passage{'s' if result.total != 1 else ''}"]
+            parts = [count_of(result.total, "passage", sep=",")]
         parts += list(result.notices)
         if result.suggestions:
             parts.append(

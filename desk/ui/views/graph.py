@@ -61,6 +61,7 @@ from desk.core.analysis.graph import (
     layout_graph,
     remove_overlaps,
 )
+from desk.core.text import count_of
 from desk.ui import theme
 
 # Pixels per ideal edge length; wider than tall because passage nodes are.
@@ -471,7 +472,7 @@ class GraphCanvas(QGraphicsView):
         if node.kind == ENTITY and mentions:
             lines += [
                 "",
-                f"mentioned by {len(mentions)} passage{'s' if len(mentions) != 1 else ''}:",
+                f"mentioned by {count_of(len(mentions), 'passage')}:",
             ]
             lines += [
                 f"• {e.a.node.label} ({_grade(e.a.node.grade)})"
@@ -657,7 +658,7 @@ class GraphView(QWidget):
         )
 
     def is_busy(self) -> bool:
-        return self.status.text() == "Laying out…"
+        return self._task is not None  # a layout of the current generation is running
 
     def _on_graph_ready(self, gen: int, graph: Graph) -> None:
         try:
@@ -672,9 +673,8 @@ class GraphView(QWidget):
         entities = len(graph.nodes) - passages
         links = sum(1 for e in graph.edges if e.kind != MENTIONS)
         self.status.setText(
-            f"{passages} passage{'s' if passages != 1 else ''}, {entities} "
-            f"entit{'ies' if entities != 1 else 'y'}, {links} link{'s' if links != 1 else ''}"
-            + (" (cut at 500 nodes)" if graph.truncated else "")
+            f"{count_of(passages, 'passage')}, {count_of(entities, 'entity')}, "
+            f"{count_of(links, 'link')}" + (" (cut at 500 nodes)" if graph.truncated else "")
         )
         self.laid_out.emit()
 

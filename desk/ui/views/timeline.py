@@ -36,6 +36,7 @@ from PySide6.QtWidgets import (
 )
 
 from desk.analysis_ops import TimelineEvent
+from desk.core.text import count_of
 
 MONTHS = list(calendar.month_name)[1:]
 _SHORT = [m[:3] for m in MONTHS]
@@ -165,7 +166,7 @@ class TimelineModel(QAbstractItemModel):
                     return node.label
                 if col == 1:
                     n = node.count()
-                    return f"{n} event{'s' if n != 1 else ''}"
+                    return count_of(n, "event")
                 return None
             return (format_date(e), e.title, f"“{e.text}”")[col]
         if role == Qt.ItemDataRole.ToolTipRole and e is not None:
@@ -294,8 +295,8 @@ class TimelineView(QWidget):
         passages = len({e.passage_id for e in events})
         what = f"matching “{self._query}”" if self._query else "in the library"
         self.header.setText(
-            f"{n} dated event{'s' if n != 1 else ''} in {passages} passage"
-            f"{'s' if passages != 1 else ''} {what}. Enter opens a passage; "
+            f"{count_of(n, 'dated event')} in {count_of(passages, 'passage')} {what}. "
+            "Enter opens a passage; "
             "“c.” marks an approximate date."
             if n
             else f"No dated events in the passages {what}."
