@@ -11,6 +11,7 @@ import sys
 from pathlib import Path
 
 from desk.core.errors import LibraryLocked, UserError
+from desk.core.text import count_of
 from desk.library import Library
 from desk.paths import default_library
 
@@ -41,18 +42,80 @@ def _ensure_app() -> object:
     return app
 
 
-def open_library(library_path: Path, *, seed_if_empty: bool = False) -> Library:
-    """Open the library; on a lock, offer read-only; seed the default library on first run."""
+class RebuildProgress:
+    """A progress dialog for an index rebuild while the library opens.
+
+    Opening rebuilds a missing, damaged or outdated index before the window
+    can search (about 2 minutes at 100k passages). The dialog appears only
+    once the rebuild has run for ``delay_s``, so a quick open shows nothing;
+    it has no Cancel button, since the window needs the index.
+    """
+
+    def __init__(self, delay_s: float = 0.4) -> None:
+        self._delay = delay_s
+        self._started: float | None = None
+        self._shown_at = 0.0
+        self.dialog: object | None = None
+
+    def __call__(self, done: int, total: int) -> None:
+        import time
+
+        from PySide6.QtCore import Qt
+        from PySide6.QtWidgets import QApplication, QProgressDialog
+
+        now = time.monotonic()
+        if self._started is None:
+            self._started = now
+        if now - self._started < self._delay or now - self._shown_at < 0.05:
+            return
+        self._shown_at = now
+        dialog = self.dialog
+        if dialog is None:
+            dialog = QProgressDialog()
+            dialog.setWindowTitle("Desk")
+            dialog.setCancelButton(None)  # type: ignore[arg-type]
+            dialog.setWindowModality(Qt.WindowModality.ApplicationModal)
+            dialog.setMinimumDuration(0)
+            dialog.setMinimumWidth(420)
+            self.dialog = dialog
+        assert isinstance(dialog, QProgressDialog)
+        dialog.setMaximum(max(total, 1))
+        dialog.setValue(min(done, max(total, 1)))
+        dialog.setLabelText(
+            "Rebuilding the search index from the library's database.\n"
+            f"{done:,} of {count_of(total, 'passage', sep=',')} — your notes are safe."
+        )
+        dialog.show()
+        QApplication.processEvents()
+
+    def close(self) -> None:
+        if self.dialog is not None:
+            self.dialog.close()  # type: ignore[attr-defined]
+            self.dialog.deleteLater()  # type: ignore[attr-defined]
+            self.dialog = None
+
+
+def open_library(
+    library_path: Path, *, seed_if_empty: bool = False, progress: RebuildProgress | None = None
+) -> Library:
+    """Open the library; on a lock, offer read-only; seed the default library on first run.
+
+    A rebuild of the index at open shows ``progress`` (a :class:`RebuildProgress`
+    unless given).
+    """
     from desk.ui import feedback
 
     path = Path(library_path).expanduser()
     first_run = not (path / "desk.sqlite").exists()
+    shown = progress if progress is not None else RebuildProgress()
     try:
-        lib = Library.open(path)
+        lib = Library.open(path, progress=shown)
     except LibraryLocked as exc:
         if not feedback.ask_open_readonly(exc.message):
             raise QuitRequested() from exc
         lib = Library.open(path, readonly=True)
+    finally:
+        shown.close()
     if not lib.readonly:
         is_default = path.resolve() == default_library().expanduser().resolve()
         if (first_run and is_default) or (seed_if_empty and lib.stats()["passages"] == 0):

@@ -148,13 +148,21 @@ class Library:
 
     @classmethod
     def open(
-        cls, path: Path | str, *, readonly: bool = False, create: bool = True, repair: bool = True
+        cls,
+        path: Path | str,
+        *,
+        readonly: bool = False,
+        create: bool = True,
+        repair: bool = True,
+        progress: Progress | None = None,
     ) -> Library:
         """Open (and on first use create) the library folder at ``path``.
 
         A library another Desk process holds for writing is refused with
         ``LibraryLocked`` unless ``readonly`` is asked for. A folder that
-        cannot be written is opened read-only with a notice.
+        cannot be written is opened read-only with a notice. ``progress(done,
+        total)`` hears about a rebuild of a missing, damaged or outdated index
+        (minutes at 100k passages), so a caller can show it.
         """
         root = Path(path).expanduser()
         db_path = root / DB_NAME
@@ -189,7 +197,7 @@ class Library:
                 lib._daily_backup()
             if not readonly and store.meta_get("gazetteer_loaded") is None:
                 lib._load_gazetteer()
-            lib._open_index(repair=repair)
+            lib._open_index(repair=repair, progress=progress)
         except sqlite3.DatabaseError as exc:
             raise lib._damaged_at_open(exc) from exc
         except BaseException:
@@ -268,7 +276,7 @@ class Library:
     def index(self) -> Any:
         return self._index
 
-    def _open_index(self, *, repair: bool) -> None:
+    def _open_index(self, *, repair: bool, progress: Progress | None = None) -> None:
         from desk.core.search import SearchIndex
 
         path = self.root / INDEX_DIR
@@ -290,7 +298,7 @@ class Library:
                     f"The search index was behind the database; {fixed} notes brought up to date."
                 )
             return
-        total = self._rebuild_index_count()
+        total = self._rebuild_index_count(progress)
         if status == "outdated":
             self.notices.append(
                 "The search index was made by an older version of Desk; rebuilt it."
@@ -299,8 +307,8 @@ class Library:
             # A brand-new library has no index yet; that is not news.
             self.notices.append(f"The search index was {status}; rebuilt it from the database.")
 
-    def _rebuild_index_count(self) -> int:
-        self._rebuild_index()
+    def _rebuild_index_count(self, progress: Progress | None = None) -> int:
+        self._rebuild_index(progress)
         return self.store.passage_count() + self.store.passage_count(trashed=True)
 
     def _reconcile_index(self) -> int:
