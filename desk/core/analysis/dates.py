@@ -35,6 +35,7 @@ A year is four digits from 1900 to 2099 standing alone: ``8,000``,
 
 from __future__ import annotations
 
+import itertools
 import re
 from datetime import date
 
@@ -46,6 +47,7 @@ __all__ = ["_ALTERNATIVES", "_PATTERN", "extract_dates", "parse_reference"]
 
 # The alternatives whose date proper is a ``<name>_t`` group inside a wider match.
 _CORE = {n: f"{n}_t" for n, _ in _ALTERNATIVES if f"{n}_t" in _PATTERN.groupindex}
+_DIGIT = re.compile(r"\d")
 
 # --- public ---------------------------------------------------------------
 
@@ -66,13 +68,24 @@ def extract_dates(
     Returns:
         Date mentions sorted by start, not overlapping; spans index ``text``.
     """
-    if not text or not _MAYBE.search(text):
+    if not text:
+        return []
+    # The gated pattern rejects prose about as fast as _MAYBE alone would, and
+    # _MAYBE is slow when it fails (it tries dozens of words at each place). So
+    # look for a first candidate, then ask _MAYBE only when one exists, and not
+    # at all when the candidate holds a digit (its first alternative). Same
+    # answer as testing _MAYBE first.
+    found = _PATTERN.finditer(text)
+    first = next(found, None)
+    if first is None:
+        return []
+    if _DIGIT.search(text, first.start(), first.end()) is None and not _MAYBE.search(text):
         return []
     ref = parse_reference(published)
     if ref is None and today is not None:
         ref = _Ref(today.year, today.month, today.day)
     out: list[DateMention] = []
-    for m in _PATTERN.finditer(text):
+    for m in itertools.chain((first,), found):
         kind = m.lastgroup
         assert kind is not None
         resolved = _RESOLVERS[kind](m, ref)

@@ -73,20 +73,36 @@ class _FoldCache(dict[str, str]):
 
     def __init__(self) -> None:
         super().__init__()
-        # Characters that fold to anything but exactly one character.
+        # Characters that fold to anything but exactly one character, and a
+        # regex finding any of them (rebuilt when one is added, which is rare).
         self.uneven: set[str] = set()
+        self.uneven_rx: re.Pattern[str] | None = None
 
     def __missing__(self, ch: str) -> str:
         # Exactly fold_keep_offsets' rule for one character.
         folded = (" " if ch in "-\x00" else ch.lower()) if ch.isascii() else fold(ch)
-        if len(folded) != 1:
+        if len(folded) != 1 and ch not in self.uneven:
             self.uneven.add(ch)
+            self.uneven_rx = re.compile("[" + "".join(map(re.escape, sorted(self.uneven))) + "]")
         if len(self) < 200_000:
             self[ch] = folded
         return folded
 
 
+class _FoldTable(dict[int, str]):
+    """:data:`_FOLD_CACHE` keyed by code point, for :meth:`str.translate`."""
+
+    def __missing__(self, code: int) -> str:
+        folded = _FOLD_CACHE[chr(code)]
+        if len(self) < 200_000:
+            self[code] = folded
+        return folded
+
+
 _FOLD_CACHE = _FoldCache()
+_FOLD_TABLE = _FoldTable()
+# ASCII folds one to one: lower case, hyphens and NULs to spaces.
+_ASCII_SPACES = str.maketrans("-\x00", "  ")
 
 
 def fold_with_offsets(text: str) -> tuple[str, list[int] | None]:
@@ -96,9 +112,14 @@ def fold_with_offsets(text: str) -> tuple[str, list[int] | None]:
         ``(folded, origin)``; ``origin`` is None when every character folded
         to exactly one character, i.e. offsets are unchanged.
     """
+    if text.isascii():
+        return text.lower().translate(_ASCII_SPACES), None
+    folded = text.translate(_FOLD_TABLE)
+    # Folding the text registered any uneven character it holds.
+    rx = _FOLD_CACHE.uneven_rx
+    if rx is None or rx.search(text) is None:
+        return folded, None
     parts = list(map(_FOLD_CACHE.__getitem__, text))
-    if _FOLD_CACHE.uneven.isdisjoint(text):
-        return "".join(parts), None
     origin: list[int] = []
     for i, part in enumerate(parts):
         origin.extend([i] * len(part))
