@@ -13,7 +13,11 @@ Import runs in transactions of :data:`IMPORT_BATCH` notes (all of a batch
 lands or none of it), then adds the links once every note is in. A large
 import (:data:`DEFER_INDEX_AT` files or more) writes the search index once
 at the end instead of per batch, so its notes show in search when it
-finishes (if it dies first, the next open reconciles the index). Our own
+finishes (if it dies first, the next open reconciles the index). From
+:data:`desk.core.analysis.batch.PARALLEL_AT` files on, entities and dates are
+found in worker processes, a batch ahead of the one being inserted; a worker
+dying stops the import like a cancel (whole batches kept, with their links)
+and raises one :class:`UserError`. The folder is walked once. Our own
 notes keep their ids, and a note whose id is already in the library is
 counted as already present. A foreign note (Obsidian, Joplin) is a
 duplicate when a passage with the same title and the same body already
@@ -24,6 +28,7 @@ edited in between is imported again as a new passage.
 from __future__ import annotations
 
 import contextlib
+import itertools
 import logging
 import os
 import sqlite3
@@ -32,6 +37,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from desk.core.analysis.batch import AnalysisFailed, AnalysisPool, worker_count
 from desk.core.changes import Changes
 from desk.core.clock import new_passage_id
 from desk.core.errors import NotFound, UserError
@@ -45,7 +51,7 @@ from desk.core.interchange import (
     write_vault,
 )
 from desk.core.interchange.markdown_export import citation, md_text, quote_lines
-from desk.core.interchange.vault_files import note_files
+from desk.core.interchange.vault_files import NoteFile, note_files
 from desk.core.store import annotation_from_row, passage_from_row
 from desk.core.types import Annotation, Entity, Link, Passage, Source, SourceDraft
 from desk.core.undo import UndoStep
@@ -330,17 +336,28 @@ def count_note_files(root: Path) -> int:
     return sum(1 for _ in note_files(Path(root).resolve()))
 
 
-def check_import_folder(src: Path) -> int:
-    """Refuse a missing folder, a file, or a folder without notes; returns the file count."""
+def check_import_folder(src: Path, *, walk: bool = True) -> list[NoteFile]:
+    """Refuse a missing folder, a file, or a folder without notes.
+
+    Args:
+        src: the folder.
+        walk: list every note file (the import reads this list instead of
+            walking the folder again); False stops at the first one found,
+            for a quick check before the library is opened.
+
+    Returns:
+        The note files (only the first one when ``walk`` is False).
+    """
     src = Path(src)
     if not src.exists():
         raise UserError(f"No such folder: {src}")
     if not src.is_dir():
         raise UserError(f"{src} is a file, not a folder; give the folder of Markdown notes.")
-    count = count_note_files(src)
-    if count == 0:
+    found = note_files(src.resolve())
+    files = list(found) if walk else list(itertools.islice(found, 1))
+    if not files:
         raise UserError(f"No Markdown notes found in {src}.")
-    return count
+    return files
 
 
 @dataclass
@@ -456,8 +473,12 @@ class _Importer:
         for warning in note.warnings:
             self.report.warnings.append(f"{note.path}: {warning}")
 
-    def insert_batch(self, notes: list[ImportedNote]) -> None:
-        """Insert notes in one transaction, then index them."""
+    def insert_batch(self, notes: list[ImportedNote], found: list[Any] | None = None) -> None:
+        """Insert notes in one transaction, then index them.
+
+        ``found`` holds each note's entities and dates when they were worked
+        out beforehand (see :func:`_analysis_items`); else they are found here.
+        """
         if not notes:
             return
         lib = self.lib
@@ -468,8 +489,11 @@ class _Importer:
             lib._require_writable()
             try:
                 with self.store.transaction() as conn:
-                    for note in notes:
-                        self._insert_one(conn, note, created, pending)
+                    present = self._present_ids(conn, notes)
+                    for n, note in enumerate(notes):
+                        self._insert_one(
+                            conn, note, created, pending, present, found[n] if found else None
+                        )
             except BaseException:
                 # Nothing of this batch landed: forget what it planned.
                 del self.report.source_ids[before[0] :]
@@ -491,19 +515,33 @@ class _Importer:
                 ),
             )
 
+    @staticmethod
+    def _present_ids(conn: sqlite3.Connection, notes: list[ImportedNote]) -> set[str]:
+        """Which of the notes' own ids the library holds already (one query per batch)."""
+        ids = list({note.id.strip() for note in notes if note.id and note.id.strip()})
+        present: set[str] = set()
+        for chunk in _chunks(ids, 500):
+            marks = ",".join("?" * len(chunk))
+            present.update(
+                r[0] for r in conn.execute(f"SELECT id FROM passage WHERE id IN ({marks})", chunk)
+            )
+        return present
+
     def _insert_one(
         self,
         conn: sqlite3.Connection,
         note: ImportedNote,
         created: list[str],
         pending: list[_Pending],
+        present: set[str],
+        found: Any = None,
     ) -> None:
         from desk.library import _tag_path, _title_from
 
         draft = note.draft
         own = note.links_by_id
         pid = note.id.strip() if note.id else ""
-        if pid and self.store.passage_exists(pid):
+        if pid and pid in present:
             self.report.already_present += 1
             self.path_ids[note.path] = pid
             return
@@ -554,7 +592,7 @@ class _Importer:
                     conn.execute(
                         "UPDATE annotation SET updated = ? WHERE id = ?", (anchor.updated, aid)
                     )
-            self.lib._analyse(conn, pid, draft.body, published)
+            self.lib._analyse(conn, pid, draft.body, published, found)
         except sqlite3.IntegrityError as exc:
             conn.execute("ROLLBACK TO desk_note")
             conn.execute("RELEASE desk_note")
@@ -566,6 +604,7 @@ class _Importer:
             return
         conn.execute("RELEASE desk_note")
         created.append(pid)
+        present.add(pid)
         self.path_ids[note.path] = pid
         if self._titles is not None:
             self._titles.setdefault(title, []).append(pid)
@@ -621,7 +660,8 @@ def import_markdown(
 ) -> MarkdownImportReport:
     """Import a Markdown folder; see ``Library.import_markdown``."""
     src = Path(src)
-    total = check_import_folder(src)
+    files = check_import_folder(src)
+    total = len(files)
     lib._require_writable()
     report = MarkdownImportReport()
     importer = _Importer(lib, report)
@@ -641,16 +681,51 @@ def import_markdown(
     importer.defer_index = total >= DEFER_INDEX_AT
     with lib._lock:
         existing = lib.store.passage_count() + lib.store.passage_count(trashed=True)
-    batch: list[ImportedNote] = []
+    failure: AnalysisFailed | None = None
     try:
-        for note in parse_vault(src, progress=read, cancel=stop, on_skip=skip):
-            importer.add(note)
-            batch.append(note)
-            if len(batch) >= IMPORT_BATCH:
-                importer.insert_batch(batch)
-                batch = []
-        if not report.cancelled:
-            importer.insert_batch(batch)
+        workers = worker_count(total)
+        pool = None
+        if workers:
+            with lib._lock:
+                entries = lib._entity_matcher().entries
+            try:
+                pool = AnalysisPool(entries, workers)
+            except (AnalysisFailed, OSError):
+                log.warning("analysis workers did not start; analysing in process", exc_info=True)
+        # With a pool, a batch's entities and dates are found while the
+        # next batch is read: take the results of the batch sent before,
+        # send this one, then insert the one before.
+        waiting: list[ImportedNote] = []
+
+        def flush(notes: list[ImportedNote]) -> None:
+            nonlocal waiting
+            if pool is None:
+                importer.insert_batch(notes)
+                return
+            before, waiting = waiting, []
+            found = pool.results() if before else None
+            if notes:
+                pool.submit(_analysis_items(notes))
+                waiting = notes
+            importer.insert_batch(before, found)
+
+        batch: list[ImportedNote] = []
+        try:
+            for note in parse_vault(src, files=files, progress=read, cancel=stop, on_skip=skip):
+                importer.add(note)
+                batch.append(note)
+                if len(batch) >= IMPORT_BATCH:
+                    flush(batch)
+                    batch = []
+            if not report.cancelled:
+                flush(batch)
+            flush([])
+        except AnalysisFailed as exc:
+            # Batches already in stay, with their links, like a cancelled import.
+            failure = exc
+        finally:
+            if pool is not None:
+                pool.close()
         importer.insert_links()
     finally:
         importer.index_deferred(existing)
@@ -664,9 +739,23 @@ def import_markdown(
                 lambda: lib.restore(ids),
             )
         )
+    if failure is not None:
+        done = len(report.ids)
+        raise UserError(
+            f"The import stopped after {done} new note{'s' if done != 1 else ''}: "
+            f"{failure.message} Those notes are kept; import the folder again to add the rest."
+        )
     if progress is not None and not report.cancelled:
         progress(total, total)
     return report
+
+
+def _analysis_items(notes: list[ImportedNote]) -> list[tuple[str, str | None]]:
+    """What the analysis of each note needs: its body and its source's date (as inserted)."""
+    return [
+        (note.draft.body, note.source.published if note.source is not None else None)
+        for note in notes
+    ]
 
 
 def _chunks(items: list[Any], n: int) -> Iterator[list[Any]]:

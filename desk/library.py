@@ -503,12 +503,21 @@ class Library:
             self._matcher = EntityMatcher(entries)
         return self._matcher
 
-    def _analyse(self, conn: Any, pid: str, body: str, published: str | None) -> None:
-        from desk.core.analysis.dates import extract_dates
+    def _analyse(
+        self, conn: Any, pid: str, body: str, published: str | None, found: Any = None
+    ) -> None:
+        """Store the entity mentions and dates of a passage body.
 
-        matcher = self._entity_matcher()
-        self.store.replace_mentions(conn, pid, matcher.find(body), self._entity_ids)
-        self.store.replace_event_dates(conn, pid, extract_dates(body, published))
+        ``found`` is the ``(mentions, dates)`` pair already worked out for it
+        (by an import's worker processes), or None to find them here.
+        """
+        if found is None:
+            from desk.core.analysis.batch import analyse
+
+            found = analyse(self._entity_matcher(), body, published)
+        mentions, dates = found
+        self.store.replace_mentions(conn, pid, mentions, self._entity_ids)
+        self.store.replace_event_dates(conn, pid, dates)
 
     def _load_gazetteer(self) -> None:
         from desk.core.analysis.gazetteer import load_gazetteer

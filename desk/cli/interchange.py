@@ -124,7 +124,7 @@ def import_markdown_cmd(ctx: click.Context, src: Path, as_json: bool) -> None:
     from desk import interchange_ops
     from desk.cli.main import open_library
 
-    interchange_ops.check_import_folder(src)
+    interchange_ops.check_import_folder(src, walk=False)
     with (
         open_library(ctx) as lib,
         _progress_bar("Importing") as progress,

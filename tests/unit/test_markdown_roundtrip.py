@@ -428,11 +428,11 @@ def test_import_is_whole_batches(
     calls = {"n": 0}
     real = library._analyse
 
-    def failing(conn: Any, pid: str, body: str, published: str | None) -> None:
+    def failing(conn: Any, pid: str, body: str, published: str | None, found: Any = None) -> None:
         calls["n"] += 1
         if calls["n"] == 5:
             raise RuntimeError("disk on fire")
-        real(conn, pid, body, published)
+        real(conn, pid, body, published, found)
 
     monkeypatch.setattr(library, "_analyse", failing)
     with pytest.raises(RuntimeError):

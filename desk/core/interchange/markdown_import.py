@@ -18,7 +18,7 @@ wikilinks, headings, :class:`LinkResolver`) in
 from __future__ import annotations
 
 import re
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -40,7 +40,12 @@ from desk.core.interchange.markdown_scan import LinkResolver as LinkResolver
 from desk.core.interchange.markdown_scan import file_stem, first_heading, hashtags, wikilinks
 from desk.core.interchange.vault_files import MAX_FILE_BYTES as MAX_FILE_BYTES
 from desk.core.interchange.vault_files import NOTE_SUFFIXES as NOTE_SUFFIXES
-from desk.core.interchange.vault_files import decode_bytes, note_files, read_note_file
+from desk.core.interchange.vault_files import (
+    NoteFile,
+    decode_bytes,
+    note_files,
+    read_note_file,
+)
 from desk.core.types import (
     CREDIBILITY_GRADES,
     LINK_KINDS,
@@ -407,6 +412,7 @@ def _parse_foreign(
 def parse_vault(
     root: Path,
     *,
+    files: Iterable[NoteFile] | None = None,
     progress: Progress | None = None,
     cancel: Cancel | None = None,
     on_skip: OnSkip | None = None,
@@ -419,6 +425,9 @@ def parse_vault(
 
     Args:
         root: the folder.
+        files: its note files when the caller listed them already
+            (:func:`~desk.core.interchange.vault_files.note_files` of the
+            resolved folder), so that it is walked once.
         progress: called as ``progress(files_read, relpath)``.
         cancel: polled before each file; True stops the walk.
         on_skip: called as ``on_skip(relpath, reason)`` for each file left out
@@ -440,7 +449,7 @@ def parse_vault(
             on_skip(rel, reason)
 
     done = 0
-    for file in note_files(base):
+    for file in note_files(base) if files is None else files:
         if cancel is not None and cancel():
             return
         raw = read_note_file(base, file, skip)
