@@ -15,7 +15,11 @@ For each query class of ``bench_search.QUERIES`` it prints the first run (cold:
 postings not cached yet) and the warm median and p95, wall clock and this
 process's CPU time (on a loaded machine wall clock is inflated; CPU time is not),
 without browse counts (what ``desk search`` asks for) and, for words, with them
-(what a browse pane would ask for). Then: edit saved (SQLite + index) and edit
+(what a browse pane would ask for). "phrase, first time" asks each of
+``FIRST_PHRASES`` once with no cached answer for it: first with its words' postings
+cached (their plain And asked just before: search as you type asks the words
+before the closing quote), then with the whole evaluator cache cleared before each
+(cold: the postings are read from the index). Then: edit saved (SQLite + index) and edit
 visible in search, and opening the library plus a first query.
 """
 
@@ -49,6 +53,45 @@ def line(label: str, wall: list[float], cpu: list[float], extra: str = "") -> No
         f"  {label:<24} wall p50 {w50:7.1f} p95 {w95:7.1f} ms   "
         f"cpu p50 {c50:7.1f} p95 {c95:7.1f} ms  {extra}"
     )
+
+
+# Distinct phrases, none in QUERIES: topical pairs of several densities (~10 to ~21k
+# matches in the 100k corpus), names, Russian and quoted Chinese (a phrase of bigrams).
+FIRST_PHRASES = [
+    '"tajik afghan"',
+    '"sino tajik"',
+    '"border security"',
+    '"military exercise"',
+    '"border guard"',
+    '"militant group"',
+    '"wakhan corridor"',
+    '"president rahmon"',
+    '"drone base"',
+    '"railway investment"',
+    '"железная дорога"',
+    '"министерство обороны"',
+    '"瓦罕走廊"',
+    '"塔吉克斯坦 边境"',
+]
+
+
+def bench_first_phrases(lib: Library) -> None:
+    cache = lib._index._segment_cache
+    for label, cold in (("phrase, first time", False), ("phrase, first, cold", True)):
+        wall: list[float] = []
+        cpu: list[float] = []
+        totals = []
+        for q in FIRST_PHRASES:
+            if cold:
+                cache.clear()
+            else:
+                lib.search(q.strip('"'), limit=20, counts=False)  # the words, unquoted
+            w, c, res = clocked(lambda q=q: lib.search(q, limit=20, counts=False))
+            wall.append(w)
+            cpu.append(c)
+            totals.append(res.total)  # type: ignore[attr-defined]
+        extra = f"cpu max {max(cpu) * 1000:.0f} ms; {min(totals):,} to {max(totals):,} hits"
+        line(label, wall, cpu, extra)
 
 
 def bench_open(path: Path) -> None:
@@ -119,6 +162,7 @@ def main() -> None:
     ap.add_argument("library", type=Path)
     ap.add_argument("--repeat", type=int, default=40)
     ap.add_argument("--edits", type=int, default=40)
+    ap.add_argument("--only-phrases", action="store_true", help="first-time phrases only")
     args = ap.parse_args()
     tmp = Path(tempfile.mkdtemp(prefix="desk-bench-q-"))
     try:
@@ -131,10 +175,14 @@ def main() -> None:
             n = lib.stats()["passages"]
             print(f"== {n:,} passages ({args.library}) ==")
             lib.search("", limit=20, counts=False)
-        bench_open(copy)
+        if not args.only_phrases:
+            bench_open(copy)
         with Library.open(copy) as lib:
-            bench_queries(lib, args.repeat)
-            bench_edits(lib, args.edits)
+            if not args.only_phrases:
+                bench_queries(lib, args.repeat)
+            bench_first_phrases(lib)  # after: it clears the cache the others warmed
+            if not args.only_phrases:
+                bench_edits(lib, args.edits)
     finally:
         shutil.rmtree(tmp, ignore_errors=True)
 

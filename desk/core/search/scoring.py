@@ -17,11 +17,12 @@ grades, dates, flags, ids) only select and add nothing to the score.
 from __future__ import annotations
 
 from array import array
-from bisect import bisect_right
 from collections import OrderedDict
-from collections.abc import Iterable, Iterator
-from itertools import accumulate
+from collections.abc import Iterable
+from functools import partial
+from itertools import accumulate, compress, islice, repeat
 from math import log
+from operator import add, itemgetter, not_
 from pickle import loads
 from typing import Any
 
@@ -29,6 +30,8 @@ from whoosh import query as wq
 from whoosh.codec.whoosh3 import LENGTHS_COLUMN, W3LeafMatcher
 from whoosh.reading import TermNotFound
 from whoosh.util.numeric import byte_to_length
+
+from desk.core.text import is_cjk
 
 B = 0.75
 K1 = 1.2
@@ -41,34 +44,55 @@ class SegmentCache:
     Segments never change once written (deletions live in the TOC), so a segment's
     field-length bytes and a term's decoded postings stay valid until the segment is
     merged away; :meth:`prune` drops those of vanished segments. Decoded postings
-    (compact arrays, 8 bytes a posting) are kept least-recently-used within a budget:
-    search as you type asks for the same words at every keystroke.
+    (compact arrays, 8 bytes a posting), a term's positions (one pickle of every
+    posting's deltas, ~2 bytes a position) and phrase matches are kept
+    least-recently-used within one budget: search as you type asks for the same
+    words at every keystroke.
     """
 
-    def __init__(self, budget_bytes: int = 48 << 20) -> None:
+    def __init__(self, budget_bytes: int = 64 << 20) -> None:
         self.lengths: dict[tuple[str, str], bytes] = {}
-        self.postings: OrderedDict[tuple[str, str, Any], tuple[array, array]] = OrderedDict()
+        self.postings: OrderedDict[tuple[str, str, Any], Any] = OrderedDict()
         self.budget = budget_bytes
         self.used = 0
 
     def get_postings(self, key: tuple[str, str, Any]) -> tuple[array, array] | None:
+        return self._get(key)  # type: ignore[no-any-return]
+
+    def put_postings(self, key: tuple[str, str, Any], ids: array, weights: array) -> None:
+        self._put(key, (ids, weights))
+
+    def get_positions(self, key: tuple[str, str, Any]) -> bytes | None:
+        """A term's positions as kept by :meth:`put_positions` (key as for postings)."""
+        return self._get((*key[:2], ("\x00positions", key[2])))  # type: ignore[no-any-return]
+
+    def put_positions(self, key: tuple[str, str, Any], pickled: bytes) -> None:
+        self._put((*key[:2], ("\x00positions", key[2])), pickled)
+
+    def _get(self, key: tuple[str, str, Any]) -> Any:
         got = self.postings.get(key)
         if got is not None:
             self.postings.move_to_end(key)
         return got
 
-    def put_postings(self, key: tuple[str, str, Any], ids: array, weights: array) -> None:
-        size = _size((ids, weights))
+    def _put(self, key: tuple[str, str, Any], entry: Any) -> None:
+        size = _size(entry)
         if size > self.budget // 4:
             return
         old = self.postings.pop(key, None)
         if old is not None:
             self.used -= _size(old)
-        self.postings[key] = (ids, weights)
+        self.postings[key] = entry
         self.used += size
         while self.used > self.budget and self.postings:
             _k, dropped = self.postings.popitem(last=False)
             self.used -= _size(dropped)
+
+    def clear(self) -> None:
+        """Forget everything (benchmarks use it to time a first query)."""
+        self.lengths.clear()
+        self.postings.clear()
+        self.used = 0
 
     def prune(self, live: set[str]) -> None:
         """Forget everything about segments not in ``live``."""
@@ -78,7 +102,9 @@ class SegmentCache:
             self.used -= _size(self.postings.pop(key))
 
 
-def _size(entry: tuple[array, array]) -> int:
+def _size(entry: tuple[array, array] | bytes) -> int:
+    if isinstance(entry, bytes):
+        return len(entry) + 100
     ids, weights = entry
     return ids.itemsize * len(ids) + weights.itemsize * len(weights) + 200
 
@@ -145,10 +171,15 @@ class Evaluator:
     def _and(self, kids: Iterable[Any], boost: float) -> Scores:
         pos = [k for k in kids if not isinstance(k, wq.Not)]
         neg = [k.query for k in kids if isinstance(k, wq.Not)]
+        terms = [t for k in pos for t in _plain_terms(k)]
+        rest = [k for k in pos if not _plain_terms(k)]
         if not pos:
             out = self._every()
         else:
-            parts = sorted((self._eval(k) for k in pos), key=len)
+            parts = [self._terms_and(terms)] if terms else []
+            if not (parts and not parts[0]):  # no doc has every word: the rest cannot help
+                parts.extend(self._eval(k) for k in rest)
+            parts.sort(key=len)
             out = parts[0]
             for other in parts[1:]:
                 if not out:
@@ -159,7 +190,62 @@ class Evaluator:
                 break
             for d in self._eval(k):
                 out.pop(d, None)
+        if neg and pos:  # Whoosh scores each Not of an And 1.0 (an InverseMatcher's weight)
+            extra = float(len(neg))
+            out = {d: sc + extra for d, sc in out.items()}
         return _scaled(out, boost)
+
+    def _terms_and(self, terms: list[wq.Term]) -> Scores:
+        """Docs holding every one of ``terms``, scored as the sum of their BM25F scores.
+
+        Ids are intersected first, rarest term first, and only the survivors are
+        scored: an And of dense terms (the bigrams of a Chinese word) keeps few docs
+        of many, and scoring each term's every posting would cost far more.
+        """
+        idfs: list[float | None] = []
+        for t in terms:
+            if t.fieldname not in self.fields:
+                return {}
+            if not self._scored(t.fieldname):
+                idfs.append(None)
+                continue
+            df = self.s.doc_frequency(t.fieldname, t.text)
+            if not df:
+                return {}
+            idfs.append((log(self.n_all / (df + 1)) + 1) * t.boost * (K1 + 1))
+        out: Scores = {}
+        for r, base in self.leaves:
+            got = [self._cached_postings(r, t.fieldname, t.text) for t in terms]
+            if any(g is None for g in got):
+                continue
+            cols: list[tuple[array, array]] = got  # type: ignore[assignment]
+            smallest, *others = sorted(cols, key=lambda c: len(c[0]))
+            cand = set(smallest[0])
+            for ids, _ws in others:
+                cand.intersection_update(ids)
+                if not cand:
+                    break
+            if not cand:
+                continue
+            docs = list(compress(smallest[0], map(cand.__contains__, smallest[0])))
+            total: list[float] | None = None
+            nds: dict[str, list[float]] = {}
+            for t, k, (ids, ws) in zip(terms, idfs, cols, strict=True):
+                if k is None:
+                    continue
+                nd = nds.get(t.fieldname)
+                if nd is None:
+                    lengths, norm = self._norm(r, t.fieldname)
+                    nd = nds[t.fieldname] = [norm[lengths[d]] for d in docs]
+                wts = compress(ws, map(cand.__contains__, ids))
+                col = [k * w / (w + n) for w, n in zip(wts, nd, strict=True)]
+                total = col if total is None else list(map(add, total, col))
+            keys = map(base.__add__, docs)
+            out.update(
+                zip(keys, total, strict=True) if total is not None else dict.fromkeys(keys, 0.0)
+            )
+            _drop_deleted(r, base, out)
+        return out
 
     def _or(self, kids: Iterable[Any], boost: float) -> Scores:
         out: Scores = {}
@@ -239,12 +325,34 @@ class Evaluator:
         key = (r.segment().segment_id(), fieldname, text)
         got = self.cache.get_postings(key)
         if got is None:
-            raw = postings(r, fieldname, text, weights=True, values=False)
-            if raw is None:
-                return None
-            got = (array("i", raw[0]), array("f", raw[1]))
-            self.cache.put_postings(key, *got)
+            got, _values = self._read_postings(r, fieldname, text)
         return got
+
+    def _read_postings(
+        self, r: Any, fieldname: str, text: Any
+    ) -> tuple[tuple[array, array] | None, list[bytes] | None]:
+        """Read and cache a term's postings; returns the ids and weights, and the values.
+
+        The blocks are decoded whole anyway, so keeping a positional term's
+        positions costs a slice and a join per posting: they are kept when they are
+        small (most words; not the dense bigrams of Chinese text), so that a phrase
+        of words searched before reads no postings again.
+        """
+        key = (r.segment().segment_id(), fieldname, text)
+        positional = self._positional(fieldname)
+        raw = postings(r, fieldname, text, weights=True, values=positional)
+        if raw is None:
+            return None, None
+        got = (array("i", raw[0]), array("f", raw[1]))
+        self.cache.put_postings(key, *got)
+        if not positional:
+            return got, None
+        values = raw[2]
+        if sum(map(len, values)) <= _KEEP_POSITIONS * len(values):
+            pickled = _positions_pickle(values)
+            if pickled is not None:
+                self.cache.put_positions(key, pickled)
+        return got, values
 
     def _phrase(self, fieldname: str, words: list[Any], boost: float) -> Scores:
         """Docs where ``words`` occur at consecutive positions, scored like an And."""
@@ -266,8 +374,9 @@ class Evaluator:
                 if hit is None:
                     continue
                 self.cache.put_postings(key, *hit)
-            ids, inter = hit  # matching docs, and each word's weight in each (interleaved)
-            if not ids:
+            ids, inter = hit  # matching docs, then each word's weight in each (word-major)
+            m = len(ids)
+            if not m:
                 continue
             lengths, norm = self._norm(r, fieldname)
             nds = [norm[lengths[d]] for d in ids]
@@ -276,15 +385,13 @@ class Evaluator:
                 out.update(
                     {
                         base + d: k0 * a / (a + nd) + k1 * b / (b + nd)
-                        for d, a, b, nd in zip(ids, inter[0::2], inter[1::2], nds, strict=True)
+                        for d, a, b, nd in zip(ids, inter[:m], inter[m:], nds, strict=True)
                     }
                 )
             else:
-                for j, d in enumerate(ids):
-                    nd = nds[j]
-                    out[base + d] = sum(
-                        idfs[i] * inter[j * n + i] / (inter[j * n + i] + nd) for i in range(n)
-                    )
+                cols = [inter[i * m : (i + 1) * m] for i in range(n)]
+                for d, nd, ws in zip(ids, nds, zip(*cols, strict=True), strict=True):
+                    out[base + d] = sum(k * w / (w + nd) for k, w in zip(idfs, ws, strict=True))
             _drop_deleted(r, base, out)
         return out
 
@@ -293,35 +400,103 @@ class Evaluator:
     ) -> tuple[array, array] | None:
         """One segment's docs (deleted ones too) where ``words`` are consecutive.
 
-        Returns the docnums and, interleaved, each word's weight in each of them;
+        Returns the docnums and, word after word, each word's weight in each of them;
         cached by the caller, since a segment never changes (Lucene caches
         per-segment query results the same way). None when a word is absent.
+
+        Candidates (docs with every word) come from the ids; positions are then read
+        only from blocks holding a candidate, or kept from the one full read of a
+        word whose postings were not cached yet. Everything per candidate runs in
+        C-level maps: a dense phrase has tens of thousands of candidates.
         """
-        # Candidates from the (cached) ids first; then positions are read only
-        # from the blocks that hold a candidate.
-        cached = [self._cached_postings(r, fieldname, w) for w in words]
-        if any(c is None for c in cached):
-            return None
-        by_size = sorted(cached, key=lambda c: len(c[0]))  # type: ignore[index]
-        cand = set(by_size[0][0])  # type: ignore[index]
-        for c in by_size[1:]:
-            cand.intersection_update(c[0])  # type: ignore[index]
-        wanted = sorted(cand)
-        ids = array("i")
-        inter = array("f")
-        if not wanted:
-            return ids, inter
-        cols = []
+        got: list[tuple[array, array]] = []
+        fresh: dict[Any, list[bytes] | None] = {}  # values of words read just now
         for w in words:
-            got = postings(r, fieldname, w, weights=True, values=True, only=wanted)
-            if got is None or got[0] != wanted:  # cannot happen: same segment, same ids
-                raise IndexError(f"postings of {w!r} disagree with their cached ids")
-            cols.append(got)
-        weights = [c[1] for c in cols]
-        for j, d in _adjacent(wanted, [c[2] for c in cols]):
-            ids.append(d)
-            inter.extend([ws[j] for ws in weights])
-        return ids, inter
+            cached = self.cache.get_postings((r.segment().segment_id(), fieldname, w))
+            if cached is None:
+                cached, fresh[w] = self._read_postings(r, fieldname, w)
+                if cached is None:
+                    return None
+            got.append(cached)
+        # Word by word in the anchor's coordinates (word i at p + anchor - i); docs
+        # drop out as soon as a word is not where it should be, and later words'
+        # positions are decoded only for the docs still in.
+        order = _phrase_order(words, got)
+        anchor = order[0]
+        alive = set(min(got, key=lambda g: len(g[0]))[0])
+        for ids, _ws in got:
+            alive.intersection_update(ids)
+        docs = sorted(alive)
+        if not docs:
+            return array("i"), array("f")
+
+        def deltas(i: int) -> list[list[int]]:
+            w = words[i]
+            return self._deltas_of(r, fieldname, w, got[i][0], alive, fresh.get(w))
+
+        common: Any = map(set, map(accumulate, deltas(anchor)))
+        for step, i in enumerate(order[1:]):
+            shift = anchor - i
+            pos: Any = map(partial(accumulate, initial=shift), deltas(i))
+            if shift > 0:  # the initial value itself could pass for a position
+                pos = map(islice, pos, repeat(1), repeat(None))
+            if step == len(order) - 2:
+                keep = list(map(not_, map(set.isdisjoint, common, pos)))
+            else:
+                common = list(map(set.intersection, common, pos))
+                keep = list(map(bool, common))
+            if not all(keep):
+                docs = list(compress(docs, keep))
+                alive = set(docs)
+                if not docs:
+                    break
+                if step < len(order) - 2:
+                    common = list(compress(common, keep))
+        inter = array("f")
+        for ids, ws in got:
+            inter.extend(compress(ws, map(alive.__contains__, ids)))
+        return array("i", docs), inter
+
+    def _deltas_of(
+        self,
+        r: Any,
+        fieldname: str,
+        text: Any,
+        ids: array,
+        docs: set[int],
+        values: list[bytes] | None,
+    ) -> list[list[int]]:
+        """A term's position deltas in each of ``docs``, in docnum order.
+
+        From its cached positions; else, when most blocks hold one of ``docs``, from
+        all its values (``values``, or read now), whose positions are then kept;
+        else from the values of ``docs`` only (read from the blocks holding one).
+        """
+        mask = list(map(docs.__contains__, ids))
+        key = (r.segment().segment_id(), fieldname, text)
+        pickled = self.cache.get_positions(key)
+        dense = len(docs) * _DENSE >= len(ids)
+        if pickled is None and dense:
+            if values is None:
+                _got, values = self._read_postings(r, fieldname, text)
+                pickled = self.cache.get_positions(key)
+            if pickled is None and values is not None:
+                pickled = _positions_pickle(values)
+                if pickled is not None:
+                    self.cache.put_positions(key, pickled)
+        if pickled is not None:
+            every = loads(pickled)
+            if len(every) != len(ids):  # cannot happen: same segment, same term
+                raise IndexError(f"positions of {text!r} disagree with their cached ids")
+            return list(compress(every, mask))
+        if values is not None:
+            vals = list(compress(values, mask))
+        else:
+            vals = _values_where(r, fieldname, text, mask)
+        if len(vals) != len(docs):  # cannot happen: same segment, same ids
+            raise IndexError(f"postings of {text!r} disagree with their cached ids")
+        pickled = _positions_pickle(vals)
+        return loads(pickled) if pickled is not None else [_deltas(v) for v in vals]
 
     def _multi(self, q: Any) -> Scores:
         out: Scores = {}
@@ -341,6 +516,54 @@ class Evaluator:
             out[m.id()] = m.score()
             m.next()
         return out
+
+
+def _phrase_order(words: list[Any], got: list[tuple[array, array]]) -> list[int]:
+    """The order to check a phrase's words in: the likeliest-to-fail pair first.
+
+    That is the rarest adjacent pair, except that two bigrams of one Han run
+    (``塔吉 吉克``) go last: wherever both occur they almost always come from that
+    run, so checking them rules little out. Of the pair, the word with fewer
+    positions a posting (its weights) comes first: its positions become the sets
+    the other's are looked up in. The other words follow, rarest first.
+    """
+    n = len(words)
+    if n == 1:
+        return [0]
+
+    def pair_cost(i: int) -> tuple[bool, int]:
+        return _one_run(words[i], words[i + 1]), len(got[i][0]) + len(got[i + 1][0])
+
+    first = min(range(n - 1), key=pair_cost)
+    pair = sorted((first, first + 1), key=lambda i: sum(got[i][1]) / max(len(got[i][1]), 1))
+    rest = sorted((i for i in range(n) if i not in pair), key=lambda i: len(got[i][0]))
+    return pair + rest
+
+
+def _one_run(a: Any, b: Any) -> bool:
+    """Whether ``a`` and ``b`` are consecutive bigrams of one Han run (``塔吉 吉克``)."""
+    return (
+        isinstance(a, str)
+        and isinstance(b, str)
+        and len(a) == len(b) == 2
+        and a[1] == b[0]
+        and is_cjk(a[1])
+    )
+
+
+def _plain_terms(q: Any) -> list[wq.Term]:
+    """``q``'s terms when ``q`` is a term or an unboosted And of such (else [])."""
+    if isinstance(q, wq.Term):
+        return [q]
+    if not (isinstance(q, wq.And) and q.boost == 1.0 and q.subqueries):
+        return []
+    out = []
+    for k in q.subqueries:
+        got = _plain_terms(k)
+        if not got:
+            return []
+        out.extend(got)
+    return out
 
 
 def _required(q: Any) -> frozenset[tuple[str, Any]] | None:
@@ -405,31 +628,53 @@ def _deltas(value: bytes) -> list[int]:
         return loads(value[4:] + b".")  # type: ignore[no-any-return]
 
 
-_BACK = (-1).__add__
+_KEEP_POSITIONS = 24  # bytes a posting: positions of denser terms are kept only for phrases
+_DENSE = 64  # docs in one of this many postings: most blocks hold one, read them all
+_PICKLED_BODY = itemgetter(slice(6, -1))  # count (4), PROTO 2 (2) | body | STOP (1)
 
 
-def _adjacent(ids: list[int], cols: list[list[bytes]]) -> Iterator[tuple[int, int]]:
-    """(index, docnum) of the docs where the words of ``cols`` occur consecutively.
+def _positions_pickle(values: list[bytes]) -> bytes | None:
+    """One pickle of the list of every value's position deltas (None if unusual).
 
-    ``cols[i][j]`` is the positions value of word ``i`` in doc ``ids[j]``.
+    The values' pickle bodies (each pushes one list) are spliced into one pickle of
+    a list of lists: one ``loads`` decodes them all, and the result is compact
+    enough to keep. None for values not in the shape ``Positions.encode`` writes.
     """
-    if len(cols) == 2:  # the common case, kept tight
-        for j, (d, va, vb) in enumerate(zip(ids, cols[0], cols[1], strict=True)):
-            pa, pb = _deltas(va), _deltas(vb)
-            if len(pa) == 1 and len(pb) == 1:
-                if pb[0] - pa[0] == 1:
-                    yield j, d
-            elif not set(accumulate(pa)).isdisjoint(map(_BACK, accumulate(pb))):
-                yield j, d
-        return
-    for j, d in enumerate(ids):
-        starts = set(accumulate(_deltas(cols[0][j])))
-        for i in range(1, len(cols)):
-            starts.intersection_update(map((-i).__add__, accumulate(_deltas(cols[i][j]))))
-            if not starts:
-                break
-        if starts:
-            yield j, d
+    if not (
+        all(map(bytes.startswith, values, repeat(b"\x80\x02"), repeat(4)))
+        and all(map(bytes.endswith, values, repeat(b".")))
+    ):
+        return None
+    return b"\x80\x02(" + b"".join(map(_PICKLED_BODY, values)) + b"l."
+
+
+def _values_where(r: Any, fieldname: str, text: Any, mask: list[bool]) -> list[Any]:
+    """The values of a term's postings where ``mask`` (one flag per posting) is set.
+
+    Blocks without a flagged posting are skipped by their header, undecoded.
+    """
+    tb = r._text_to_bytes(fieldname, text)
+    m = r._terms.matcher(fieldname, tb, r.schema[fieldname].format)
+    out: list[Any] = []
+    at = 0
+    if not isinstance(m, W3LeafMatcher):  # postings inlined in the terms file
+        while m.is_active():
+            if mask[at]:
+                out.append(m.value())
+            at += 1
+            m.next()
+        return out
+    while m.is_active():
+        n = m._blocklength
+        part = mask[at : at + n]
+        if any(part):
+            m._read_values()
+            out.extend(compress(m._values, part))
+        at += n
+        m._next_block()
+    if at != len(mask):
+        raise IndexError(f"postings of {text!r} disagree with their cached ids")
+    return out
 
 
 def _length_bytes(r: Any, fieldname: str) -> bytes:
@@ -455,13 +700,8 @@ def postings(
     *,
     weights: bool,
     values: bool,
-    only: list[int] | None = None,
 ) -> tuple[list[int], list[float], list[Any]] | None:
-    """One segment's postings of a term as parallel lists (deleted docs included).
-
-    ``only`` (sorted docnums) keeps just those docs, and blocks that cannot hold
-    one of them are skipped by their header without being decoded.
-    """
+    """One segment's postings of a term as parallel lists (deleted docs included)."""
     try:
         tb = r._text_to_bytes(fieldname, text)
         m = r._terms.matcher(fieldname, tb, r.schema[fieldname].format)
@@ -471,16 +711,12 @@ def postings(
     ws: list[float] = []
     vs: list[Any] = []
     if not isinstance(m, W3LeafMatcher):  # postings inlined in the terms file
-        keep = set(only) if only is not None else None
         while m.is_active():
-            if keep is None or m.id() in keep:
-                ids.append(m.id())
-                ws.append(m.weight() if weights else 0.0)
-                vs.append(m.value() if values else None)
+            ids.append(m.id())
+            ws.append(m.weight() if weights else 0.0)
+            vs.append(m.value() if values else None)
             m.next()
         return ids, (ws if weights else []), (vs if values else [])
-    if only is not None:
-        return _some_postings(m, only, weights, values)
     byteids = m._byteids
     while m.is_active():
         if m._data is None:
@@ -493,37 +729,5 @@ def postings(
         if values:
             m._read_values()
             vs.extend(m._values)
-        m._next_block()
-    return ids, ws, vs
-
-
-def _some_postings(
-    m: Any, only: list[int], weights: bool, values: bool
-) -> tuple[list[int], list[float], list[Any]]:
-    """The postings of ``only`` (sorted) from a W3 matcher, skipping blocks without any."""
-    ids: list[int] = []
-    ws: list[float] = []
-    vs: list[Any] = []
-    keep = set(only)
-    i, n = 0, len(only)
-    while m.is_active() and i < n:
-        maxid = m._maxid
-        if only[i] > maxid:  # no wanted doc in this block: skip it undecoded
-            m._next_block()
-            continue
-        m._read_ids()
-        block_ids = m._ids
-        if weights:
-            m._read_weights()
-        if values:
-            m._read_values()
-        for j, d in enumerate(block_ids):
-            if d in keep:
-                ids.append(d)
-                if weights:
-                    ws.append(m._weights[j])
-                if values:
-                    vs.append(m._values[j])
-        i = bisect_right(only, maxid, i)
         m._next_block()
     return ids, ws, vs
