@@ -137,6 +137,8 @@ class Library:
         self.events = EventHub()
         self.undo_stack = UndoStack()
         self.notices: list[str] = []
+        self.rebuilt_at_open = False  # opening rebuilt the index from the database
+        self.index_needs_repair = False  # opened without repairing an unsound index
         self._index: Any = None
         self._matcher: Any = None
         self._entity_ids: dict[str, int] = {}
@@ -286,6 +288,7 @@ class Library:
             status = "stale"
         if status == "ok" or self.readonly or not repair:
             if status != "ok":
+                self.index_needs_repair = True
                 self.notices.append(
                     f"The search index is {status}; results may be incomplete until Desk "
                     "opens this library for writing."
@@ -299,6 +302,7 @@ class Library:
                 )
             return
         total = self._rebuild_index_count(progress)
+        self.rebuilt_at_open = True
         if status == "outdated":
             self.notices.append(
                 "The search index was made by an older version of Desk; rebuilt it."

@@ -21,7 +21,7 @@ import click
 
 from desk import __version__
 from desk.cli import formatting as fmt
-from desk.core.errors import UserError
+from desk.core.errors import LibraryLocked, UserError
 from desk.core.types import LINK_KINDS, SourceDraft
 from desk.library import Library
 from desk.paths import default_library
@@ -66,11 +66,62 @@ def library_path(ctx: click.Context) -> Path:
     return Path(value).expanduser() if value else default_library()
 
 
+class _RebuildBar:
+    """A progress bar on stderr, drawn only if opening rebuilds a big index.
+
+    A rebuild of fewer than ``QUIET_BELOW`` passages takes about a second; its
+    notice afterwards is enough.
+    """
+
+    QUIET_BELOW = 1000
+
+    def __init__(self) -> None:
+        self._bar: Any = None
+        self._done = 0
+
+    def __call__(self, done: int, total: int) -> None:
+        if total < self.QUIET_BELOW:
+            return
+        if self._bar is None:
+            self._bar = click.progressbar(
+                length=max(total, 1), label="Rebuilding the search index", file=sys.stderr
+            )
+            self._bar.__enter__()
+        self._bar.update(done - self._done)
+        self._done = done
+
+    def close(self) -> None:
+        if self._bar is not None:
+            self._bar.__exit__(None, None, None)
+            self._bar = None
+
+
+def _repaired(lib: Library, bar: _RebuildBar) -> Library:
+    """The library reopened for writing, so that opening repairs its index.
+
+    A reading command (``search``, ``show``) opens read-only so that it works
+    while the window holds the library; when the index is missing, damaged or
+    behind, it is repaired here unless another Desk holds the library.
+    """
+    try:
+        fixed = Library.open(lib.root, create=False, progress=bar)
+    except (LibraryLocked, UserError):
+        return lib  # keep the read-only one and its notice
+    lib.close()
+    return fixed
+
+
 @contextmanager
 def open_library(ctx: click.Context, *, readonly: bool = False) -> Iterator[Library]:
     path = library_path(ctx)
     first_run = not (path / "desk.sqlite").exists()
-    lib = Library.open(path, readonly=readonly, create=not readonly)
+    bar = _RebuildBar()
+    try:
+        lib = Library.open(path, readonly=readonly, create=not readonly, progress=bar)
+        if lib.index_needs_repair and lib.readonly and readonly:
+            lib = _repaired(lib, bar)
+    finally:
+        bar.close()
     try:
         if first_run and not readonly and path == default_library():
             lib.seed()
@@ -479,6 +530,9 @@ def reindex(ctx: click.Context) -> None:
     """Rebuild the search index from the database, with progress."""
     with open_library(ctx) as lib:
         total = lib.stats()["passages"] + lib.stats()["trashed"]
+        if lib.rebuilt_at_open:  # opening just did it (an outdated or damaged index)
+            click.echo(f"Indexed {total} passages.")
+            return
         with click.progressbar(length=max(total, 1), label="Indexing", file=sys.stderr) as bar:
             last = [0]
 

@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import fcntl
+import os
+import shutil
 from pathlib import Path
 
 SEED_ARTICLE = Path(__file__).resolve().parents[2] / "seeds" / "article.txt"
@@ -255,3 +258,55 @@ def test_show_lists_the_dates_a_passage_mentions(desk, tmp_path: Path) -> None:
     pid = desk("search", "summit", "--json").json()[0]["id"]
     out = desk("show", pid).out
     assert "dates: 2021-10-28 (“28 October 2021”)" in out
+
+
+def test_search_repairs_a_deleted_index_once(desk) -> None:
+    assert desk("seed").code == 0
+    shutil.rmtree(desk.library / "index")
+    first = desk("search", "Wakhan", "--json")
+    assert first.code == 0, first.err
+    assert len(first.json()) == 3
+    assert "rebuilt it from the database" in first.err
+    again = desk("search", "Wakhan", "--json")
+    assert len(again.json()) == 3 and "rebuil" not in again.err.lower()
+
+
+def test_reindex_after_a_rebuild_at_open_does_not_rebuild_twice(desk) -> None:
+    assert desk("seed").code == 0
+    shutil.rmtree(desk.library / "index")
+    r = desk("reindex")
+    assert r.code == 0, r.err
+    assert "Indexed 30 passages." in r.out
+    assert "rebuilt it from the database" in r.err
+    assert "Indexing" not in r.err  # the second, redundant rebuild's bar
+    plain = desk("reindex")
+    assert "Indexing" in plain.err and "Indexed 30 passages." in plain.out
+
+
+def test_search_while_the_library_is_locked_stays_read_only(desk) -> None:
+    assert desk("seed").code == 0
+    shutil.rmtree(desk.library / "index")
+    fd = os.open(desk.library / ".desk.lock", os.O_RDWR | os.O_CREAT)
+    try:
+        fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        r = desk("search", "Wakhan")
+    finally:
+        os.close(fd)
+    assert r.code == 0
+    assert "results may be incomplete" in r.err
+    assert not (desk.library / "index").exists() or "rebuilt" not in r.err
+
+
+def test_a_big_rebuild_at_open_draws_a_bar_a_small_one_does_not(capsys) -> None:  # type: ignore[no-untyped-def]
+    from desk.cli.main import _RebuildBar
+
+    small = _RebuildBar()
+    small(0, 30)
+    small(30, 30)
+    small.close()
+    assert capsys.readouterr().err == ""
+    big = _RebuildBar()
+    for done in range(0, 5001, 1000):
+        big(done, 5000)
+    big.close()
+    assert "Rebuilding the search index" in capsys.readouterr().err
