@@ -9,6 +9,7 @@ import pytest
 from desk.core.analysis.calendars import solar_hijri_to_gregorian
 from desk.core.clipping import clip_text, read_file
 from desk.core.clipping.article import date_line, dateline_date, is_boilerplate, parse_date
+from desk.core.clipping.datelines import chinese_dateline
 
 _SPUTNIK = """<!DOCTYPE html><html><head>
 <title>Китай построит заставы - Sputnik Таджикистан</title>
@@ -190,6 +191,37 @@ def test_date_line(line: str, iso: str | None) -> None:
 )
 def test_dateline_date(paragraph: str, iso: str | None) -> None:
     assert dateline_date(paragraph) == iso
+
+
+@pytest.mark.parametrize(
+    ("paragraph", "found"),
+    [
+        ("新华社杜尚别10月28日电（记者王小明）塔吉克斯坦议会", (None, "王小明")),
+        ("新华社北京2024年3月12日电（记者王小明、李华）中国将", ("2024-03-12", "王小明、李华")),
+        ("人民网杜尚别3月12日电 （记者 张三 李四 通讯员王五）据报道", (None, "张三、李四")),
+        ("新华社北京２０２４年３月１２日电（记者王小明）", ("2024-03-12", "王小明")),
+        ("中新网3月12日电 据外媒报道", (None, None)),
+        ("据报道，10月28日中国与塔吉克斯坦", None),
+        ("（记者王小明）北京消息", None),
+    ],
+)
+def test_chinese_dateline(paragraph: str, found: tuple[str | None, str | None] | None) -> None:
+    assert chinese_dateline(paragraph) == found
+
+
+def test_a_xinhua_style_file_gets_its_reporter_and_date(tmp_path: Path) -> None:
+    path = tmp_path / "xinhua.txt"
+    path.write_text(
+        "中塔边境哨所交付使用\n\n"
+        "新华社杜尚别2024年3月12日电（记者王小明、李华）中国援建的边境哨所12日在塔吉克斯坦"
+        "戈尔诺-巴达赫尚自治州交付使用。\n\n"
+        "塔吉克斯坦内务部官员出席了交付仪式。\n",
+        encoding="utf-8",
+    )
+    doc = read_file(path)
+    assert doc.source.author == "王小明、李华"
+    assert doc.source.published == "2024-03-12"
+    assert doc.source.language == "zh"
 
 
 def test_dateline_dates_a_plain_text_file(tmp_path: Path) -> None:

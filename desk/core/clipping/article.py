@@ -33,7 +33,7 @@ from desk.core.clipping.chrome import (
     parse_date,
     published_line,
 )
-from desk.core.clipping.datelines import date_line, dateline_date
+from desk.core.clipping.datelines import chinese_dateline, date_line, dateline_date
 from desk.core.clipping.titles import make_title, plain_text
 
 __all__ = [
@@ -228,4 +228,6 @@ def parse_text(text: str, *, markdown: bool = False) -> Article:
         art.body.append(block)
     if art.published is None and art.body:
         art.published = dateline_date(art.body[0].body)
+    if art.author is None and art.body and (cn := chinese_dateline(art.body[0].body)):
+        art.author = cn[1]
     return art

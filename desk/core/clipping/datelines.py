@@ -137,5 +137,39 @@ def dateline_date(paragraph: str) -> str | None:
     """
     m = _DATELINE.match(paragraph)
     if not m:
-        return None
+        cn = chinese_dateline(paragraph)
+        return cn[0] if cn else None
     return date_line(m.group(1))
+
+
+# A Chinese wire dateline: "新华社杜尚别10月28日电（记者王小明）" (Xinhua, Dushanbe,
+# 28 October, cable; reporter Wang Xiaoming), a year sometimes before the month.
+_CN_DATELINE = re.compile(
+    r"^[^\n。，,（(]{0,24}?(?:(?P<y>\d{4})\s*年\s*)?(?P<m>\d{1,2})\s*月\s*(?P<d>\d{1,2})\s*日\s*电"
+    r"\s*(?:[（(](?P<who>[^）)\n]{2,60})[）)])?"
+)
+_CN_NAME = r"[\u4e00-\u9fff·]{2,6}"
+# "记者王小明 李华 通讯员张三": the reporters, not the correspondents after them.
+_CN_REPORTERS = re.compile(rf"^记者[：:\s]*(?P<names>{_CN_NAME}(?:[\s、，,]+{_CN_NAME})*)")
+_CN_ROLES = re.compile(r"[\s、，,]*(?:通讯员|实习生|编辑|摄影|见习记者).*$")
+
+
+def chinese_dateline(paragraph: str) -> tuple[str | None, str | None] | None:
+    """(date, reporters) of a Chinese wire dateline opening ``paragraph``, else None.
+
+    ``新华社北京2024年3月12日电（记者王小明、李华）``: the date only when it
+    gives the year (a month and day alone are left to other clues), the
+    reporters joined by ``、``.
+    """
+    m = _CN_DATELINE.match(paragraph.strip().translate(_DIGITS))
+    if not m:
+        return None
+    date = None
+    if m.group("y"):
+        date = _iso(int(m.group("y")), int(m.group("m")), int(m.group("d")))
+    who = None
+    if m.group("who") and (r := _CN_REPORTERS.match(m.group("who").strip())):
+        names = _CN_ROLES.sub("", r.group("names"))
+        parts = [p for p in re.split(r"[\s、，,]+", names) if p]
+        who = "、".join(parts) or None
+    return date, who
