@@ -183,3 +183,18 @@ def test_positions_pickle_splices_values_and_refuses_other_shapes() -> None:
     assert scoring._positions_pickle([values[0][:-1]]) is None
     assert scoring._positions_pickle([b"\x00\x00\x00\x01" + dumps([5], 4)]) is None
     assert scoring._deltas(values[1][:-1]) == [3, 1, 300]
+
+
+def test_garbage_collection_is_paused_only_while_evaluating(ix: SearchIndex) -> None:
+    import gc
+
+    q = compiled(ix, '"alpha bravo"')
+    assert gc.isenabled()
+    Evaluator(ix._searcher, SegmentCache()).evaluate(q)
+    assert gc.isenabled()
+    gc.disable()
+    try:
+        Evaluator(ix._searcher, SegmentCache()).evaluate(q)
+        assert not gc.isenabled()  # the caller's choice stands
+    finally:
+        gc.enable()
