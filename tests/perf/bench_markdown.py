@@ -14,10 +14,11 @@ folder into a fresh library. Each is run ``--runs`` times; the median is
 reported in notes per second. Target: at least 2,000 notes/s each at 100k.
 
 Besides wall-clock time (inflated on a shared machine), each run prints the
-process's CPU time per note (with the index's worker processes), split into
-user and system time. An import
-reports the time spent writing the search index separately from the rest
-(reading the files and writing SQLite).
+process's CPU time per note (with the index's and the analysis' worker
+processes), split into user and system time. An import reports the time spent
+writing the search index separately from the rest (reading the files,
+finding entities and dates, writing SQLite), in wall-clock and CPU time; on a
+busy machine compare versions by CPU time.
 """
 
 from __future__ import annotations
@@ -121,18 +122,29 @@ class Clock:
         return f"CPU {user:.2f}s user + {system:.2f}s system, {per:.0f} us/note"
 
 
+def _cpu() -> float:
+    """CPU seconds of this process and of the child processes it has waited for."""
+    t = os.times()
+    return t.user + t.system + t.children_user + t.children_system
+
+
 def time_index_writes(lib: Library) -> list[float]:
-    """Accumulate the wall-clock time the library spends writing its search index."""
-    spent = [0.0]
+    """Accumulate the wall-clock and CPU time the library spends writing its search index.
+
+    Returns:
+        ``[wall seconds, CPU seconds]``, updated as the library writes.
+    """
+    spent = [0.0, 0.0]
     for name in ("_sync_index", "_rebuild_index"):
         real = getattr(lib, name)
 
         def timed(*args: object, _real: object = real, **kwargs: object) -> object:
-            t = time.perf_counter()
+            t, c = time.perf_counter(), _cpu()
             try:
                 return _real(*args, **kwargs)  # type: ignore[operator]
             finally:
                 spent[0] += time.perf_counter() - t
+                spent[1] += _cpu() - c
 
         setattr(lib, name, timed)
     return spent
@@ -185,6 +197,8 @@ def main() -> None:
                 shutil.rmtree(old)
         import_times = []
         sqlite_times = []
+        cpu_sqlite: list[float] = []
+        cpu_index: list[float] = []
         for run in range(0 if args.export_only else args.runs):
             target = work / f"import{run}"
             with Library.open(target) as lib:
@@ -197,16 +211,22 @@ def main() -> None:
                         elapsed = time.perf_counter() - t
                         print(f"    {done}/{total} notes read, {elapsed:.0f}s", flush=True)
 
+                cpu = _cpu()
                 res = lib.import_markdown(work / "export0", progress=report_progress)
                 import_times.append(time.perf_counter() - t)
+                cpu = _cpu() - cpu
                 sqlite_times.append(import_times[-1] - indexing[0])
                 assert len(res.ids) == live, (len(res.ids), live)
                 print(
                     f"  import run {run + 1}: {import_times[-1]:.2f}s ({res.links} links): "
                     f"files and SQLite {sqlite_times[-1]:.2f}s, search index {indexing[0]:.2f}s; "
-                    f"{clock.report(live)}",
+                    f"{clock.report(live)}; CPU per note: files and SQLite (with analysis "
+                    f"workers) {(cpu - indexing[1]) / live * 1e6:.0f} us, "
+                    f"index {indexing[1] / live * 1e6:.0f} us",
                     flush=True,
                 )
+                cpu_sqlite.append((cpu - indexing[1]) / live * 1e6)
+                cpu_index.append(indexing[1] / live * 1e6)
             shutil.rmtree(target)
         if export_times:
             t, rate = median_rate(export_times, live)
@@ -216,6 +236,10 @@ def main() -> None:
             print(f"import: {live} notes, median {t:.2f}s, {rate:,.0f} notes/s")
             t, rate = median_rate(sqlite_times, live)
             print(f"  of which files and SQLite: median {t:.2f}s, {rate:,.0f} notes/s")
+            print(
+                f"  CPU per note (medians): files and SQLite {statistics.median(cpu_sqlite):.0f} us, "
+                f"search index {statistics.median(cpu_index):.0f} us"
+            )
     finally:
         if args.dir is None:
             shutil.rmtree(work, ignore_errors=True)
