@@ -259,9 +259,8 @@ class Evaluator:
                 continue
             if len(part) > len(out):
                 out, part = part, out
-            get = out.get
-            for d, sc in part.items():
-                out[d] = get(d, 0.0) + sc
+            summed = map(add, map(out.get, part, repeat(0.0)), part.values())
+            out.update(zip(part, summed, strict=True))
         return _scaled(out, boost)
 
     def _every(self) -> Scores:
