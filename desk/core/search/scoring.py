@@ -409,10 +409,11 @@ class Evaluator:
         cached by the caller, since a segment never changes (Lucene caches
         per-segment query results the same way). None when a word is absent.
 
-        Candidates (docs with every word) come from the ids; positions are then read
-        only from blocks holding a candidate, or kept from the one full read of a
-        word whose postings were not cached yet. Everything per candidate runs in
-        C-level maps: a dense phrase has tens of thousands of candidates.
+        Candidates (docs with every word) come from the ids; each word's positions
+        come from its kept positions pickle, else from the values of a full read
+        (then kept), else from the blocks holding a candidate (see
+        :meth:`_deltas_of`). Everything per candidate runs in C-level maps: a
+        dense phrase has tens of thousands of candidates.
         """
         got: list[tuple[array, array]] = []
         fresh: dict[Any, list[bytes] | None] = {}  # values of words read just now
