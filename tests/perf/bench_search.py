@@ -82,6 +82,11 @@ def row(label: str, values: list[float], extra: str = "") -> None:
     print(f"  {label:<22} p50 {p50:8.1f} ms   p95 {p95:8.1f} ms  {extra}")
 
 
+def index_mb(path: Path) -> float:
+    """The index's size on disk, in MB."""
+    return sum(f.stat().st_size for f in path.rglob("*") if f.is_file()) / 1e6
+
+
 def cpu_seconds() -> float:
     """CPU time of this process and of its finished child processes (index workers)."""
     t = os.times()
@@ -101,7 +106,7 @@ def bench_desk(n: int, tmp: Path, repeat: int, procs: int | None, optimize: bool
     print(
         f"  rebuild (bulk)          {dt:8.1f} s    {n / dt:8.0f} passages/s  (procs={used}, "
         f"segments={ix.segment_count()}; CPU incl. workers {dcpu:.1f} s = "
-        f"{n / max(dcpu, 1e-9):.0f} passages/CPU-s)"
+        f"{n / max(dcpu, 1e-9):.0f} passages/CPU-s; {index_mb(path):.0f} MB on disk)"
     )
     ix.close()
 
@@ -164,7 +169,7 @@ def bench_reindex(library: Path, tmp: Path) -> None:
     print(
         f"  reindex                 {dt:8.1f} s    {n / dt:8.0f} passages/s  "
         f"(segments={lib.index.segment_count()}; CPU incl. workers {dcpu:.1f} s = "
-        f"{n / max(dcpu, 1e-9):.0f} passages/CPU-s)"
+        f"{n / max(dcpu, 1e-9):.0f} passages/CPU-s; {index_mb(lib.index.path):.0f} MB on disk)"
     )
     for q in ("border", '"joint patrol"', "Таджикистане", "secur*", ""):
         times = timed(lambda q=q: lib.search(q), 10)

@@ -4,11 +4,13 @@ Whoosh's own writer sends every posting through a pickling external sort (about
 half its time) and looks up the document's field length once per posting. For a
 rebuild we know everything up front, so :class:`SegmentBuilder` keeps each field's
 postings in a dict (term -> flat ``[docnum, weight, value, ...]`` list), sorts the
-terms once and writes the blocks as Whoosh's codec does. The files are byte for
-byte what ``SegmentWriter`` writes for the same documents, except that a block's
-pickle may share one bytes object for a position value repeated in it (tests check
-both), so every Whoosh reader, and the runner's direct reads of ``all`` blocks,
-see the same index.
+terms once and writes the files in Whoosh's W3 format. Every reader sees what
+``SegmentWriter`` would have written for the same documents (tests compare every
+term's statistics and postings), but two things differ on disk: posting lists of up
+to INLINE documents are inlined in the terms file, which the format allows and
+Whoosh's writer never does (a term occurring once cost a compressed block, two
+pickles and a block header), and pickles use protocol 4. Whoosh reads inlined terms
+through its ``ListMatcher``, the evaluator's ``postings`` through that too.
 
 :func:`build` splits the documents into contiguous runs, one per worker process,
 so the segments hold the documents in their original order: docnums, and so ties
@@ -44,11 +46,12 @@ from whoosh.analysis import IDTokenizer
 from whoosh.codec import default_codec
 from whoosh.codec.whoosh3 import WHOOSH3_HEADER_MAGIC as MAGIC
 from whoosh.codec.whoosh3 import W3TermInfo
-from whoosh.filedb.filetables import md5_hash
+from whoosh.filedb.filetables import HashWriter, md5_hash
 from whoosh.formats import Existence, Positions
 from whoosh.index import TOC, clean_files
 from whoosh.system import pack_int, pack_long, pack_ushort
 from whoosh.util.numeric import length_to_byte
+from whoosh.util.numlists import GrowableArray
 
 from desk.core.search.analysis import _SECTION_GAP, BOOSTS, SECTION, DeskTokenizer, index_terms
 from desk.core.search.schema import doc_fields
@@ -59,6 +62,14 @@ lengths = struct.Struct("!ii").pack  # HashWriter's key and value length header
 BATCH = 250  # documents per batch file handed to a worker
 LIMIT_MB = 1024  # a builder starts a new segment when its postings take about this
 PARALLEL_MIN = 5000  # passages from which a rebuild uses worker processes
+# Posting lists of up to this many documents go into the term's entry in the terms
+# file (W3TermInfo's "inlined" form, read back by Whoosh as a ListMatcher) instead
+# of a compressed block of their own: most terms of a library occur once.
+INLINE = 16
+# Blocks and inlined lists are pickled with protocol 4 (Whoosh: 2, which pickles
+# each position value through ``_codecs.encode``): a third smaller and faster to
+# write and to read; Whoosh reads any protocol.
+PROTOCOL = 4
 FEED_DIR = "feed.tmp"
 
 
@@ -243,6 +254,8 @@ class SegmentBuilder:
         """Write the segment's files and return its Whoosh segment object."""
         self.perdoc.close()
         fw = self.codec.field_writer(self.storage, self.segment)
+        tindex = fw._tindex
+        tindex._write_hashes = lambda: _write_hashes(tindex)
         try:
             for name in sorted(self._post):
                 post = self._post[name]
@@ -257,11 +270,11 @@ class SegmentBuilder:
     def _write_field(
         self, fw: Any, name: str, post: dict[Any, list[Any]], lens: bytearray | None
     ) -> None:
-        """Write one field's terms and postings blocks exactly as Whoosh would.
+        """Write one field's terms, inlined postings and postings blocks.
 
         ``W3PostingsWriter`` and ``OrderedHashWriter`` take a few method calls per
         posting and a dozen per term; this loop does the same arithmetic inline
-        (same blocks, block infos and term infos), which matters with a million
+        (the same block infos and term statistics), which matters with a million
         mostly one-posting terms. Lengths are kept as Whoosh's length bytes, which
         order like the lengths (0 = none).
         """
@@ -276,7 +289,8 @@ class SegmentBuilder:
         toffset = tindex.dbfile.tell()
         assert tindex.hashfn is md5_hash
         buckets = tindex.buckets
-        keypos = tindex.index.append
+        starts: list[int] = []  # where each term's entry starts in the terms file
+        keypos = starts.append
         limit = fw._postwriter._blocklimit
         comp = fw._postwriter._compression
         compress = zlib.compress
@@ -287,30 +301,40 @@ class SegmentBuilder:
         textual = name in self._fast
         tipack = W3TermInfo._struct.pack
         f32: dict[float, float] = {}  # weight -> its float32 value, as blocks store it
+        inline = 3 * INLINE  # flat list length of the longest inlined posting list
         tbytes = b""
         for key in sorted(post):
             lst = post[key]
-            start = offset
-            if len(lst) == 3:  # one posting: most terms
+            if len(lst) == 3:  # one posting: most terms, inlined
                 d, w, v = lst
                 w32 = f32.get(w)
                 if w32 is None:
                     w32 = f32[w] = array("f", (w,))[0]
-                if varsize:
-                    mini_v: Any = (v,) if v else ()
-                else:
-                    mini_v = v if fixedsize else None
-                databytes = dumps(((d,), None if w32 == 1.0 else w32, mini_v), 2)
-                if comp:
-                    databytes = compress(databytes, comp)
                 lb = lens[d] if d < nlens else 0
-                maxweight = w if w > 0 else 0
-                info = dumps((1, d, maxweight, comp, lb, lb), 2)
-                size = len(info) + len(databytes)
-                write(MAGIC + pack_int(-size) + info + databytes)
-                offset += 8 + size
-                tinfo = tipack(False, w32, 1, lb, lb, maxweight, d, d)
+                tvalue = tipack(True, w32, 1, lb, lb, w if w > 0 else 0, d, d) + dumps(
+                    ((d,), () if w32 == 1.0 else (w32,), (v or None,)), PROTOCOL
+                )
+            elif len(lst) <= inline and (textual or not any(lst[2::3])):
+                docs = lst[0::3]
+                ws = lst[1::3]
+                wa = array("f", ws)
+                ls = bytes(map(lens.__getitem__, docs)) if docs[-1] < nlens else b""
+                if 0 in ls:
+                    ls = ls.replace(b"\0", b"")
+                top = max(ws)
+                tvalue = tipack(
+                    True, sum(wa), len(docs), min(ls) if ls else 0, max(ls) if ls else 0,
+                    top if top > 0 else 0, docs[0], docs[-1],
+                ) + dumps(
+                    (
+                        tuple(docs),
+                        () if wa.count(1.0) == len(wa) else tuple(wa),
+                        tuple(lst[2::3]) if textual else (None,) * len(docs),
+                    ),
+                    PROTOCOL,
+                )  # fmt: skip
             else:
+                start = offset
                 docs = lst[0::3]
                 weights = lst[1::3]
                 values = lst[2::3]
@@ -334,7 +358,7 @@ class SegmentBuilder:
                         mini_w = tuple(wa)
                     vs = values[i:j]
                     if varsize:
-                        mini_v = tuple(vs) if all(vs) else tuple(x for x in vs if x)
+                        mini_v: Any = tuple(vs) if all(vs) else tuple(x for x in vs if x)
                     else:
                         mini_v = b"".join(vs) if fixedsize else None
                     top = max(ws)
@@ -345,7 +369,7 @@ class SegmentBuilder:
                     minlen = min(ls) if ls else 0
                     maxlen = max(ls) if ls else 0
                     mini_ids = tuple(map(operator.sub, ids, (0, *ids)))
-                    databytes = dumps((mini_ids, mini_w, mini_v), 2)
+                    databytes = dumps((mini_ids, mini_w, mini_v), PROTOCOL)
                     if comp:
                         databytes = compress(databytes, comp)
                     info = dumps((j - i, ids[-1], maxweight, comp, minlen, maxlen), 2)
@@ -363,9 +387,9 @@ class SegmentBuilder:
                 tinfo = tipack(
                     False, tweight, n, tminlen or 0, tmaxlen, tmaxweight, docs[0], docs[-1]
                 )
+                tvalue = tinfo + pack_long(start) + pack_int(offset - start)
             # OrderedHashWriter.add
             tbytes = fieldkey + (key.encode("utf-8") if textual else key)
-            tvalue = tinfo + pack_long(start) + pack_int(offset - start)
             keypos(toffset)
             h = int.from_bytes(md5(tbytes).digest()[12:], "big")  # filetables.md5_hash
             buckets[h & 255].append((h, toffset))
@@ -373,7 +397,42 @@ class SegmentBuilder:
             toffset += 8 + len(tbytes) + len(tvalue)
         if tbytes:
             tindex.lastkey = tbytes
+            _extend(tindex.index, starts)
         fw.finish_field()
+
+
+def _extend(index: GrowableArray, nums: list[int]) -> None:
+    """``index.extend(nums)`` for increasing ``nums``, in one C call."""
+    try:
+        array(index.typecode, nums[-1:])
+    except OverflowError:
+        index._retype(nums[-1])
+    index.array.extend(nums)
+
+
+def _write_hashes(hw: HashWriter) -> None:
+    """``HashWriter._write_hashes`` (same tables, same bytes), one write per table.
+
+    Whoosh packs and writes each slot separately: two calls a term.
+    """
+    dbfile = hw.dbfile
+    for entries in hw.buckets:
+        numslots = 2 * len(entries)
+        hw.directory.append((dbfile.tell(), numslots))
+        if not numslots:
+            continue
+        hashes = [0] * numslots
+        places = [0] * numslots  # 0 = empty: no key starts at 0 (the header is there)
+        for h, pos in entries:
+            slot = (h >> 8) % numslots
+            while places[slot]:
+                slot = (slot + 1) % numslots
+            hashes[slot] = h
+            places[slot] = pos
+        flat = [0] * (2 * numslots)
+        flat[0::2] = hashes
+        flat[1::2] = places
+        dbfile.write(struct.pack("!" + "Iq" * numslots, *flat))
 
 
 def write_toc(storage: Any, schema: Any, segments: list[Any]) -> None:

@@ -25,12 +25,20 @@ FIELD_ALIASES = {"body": "all"}  # body: searches the combined field (body domin
 _DATE_RE = re.compile(r"^(\d{4})(?:-(\d{1,2})(?:-(\d{1,2}))?)?$")
 
 
+def sort_key() -> ID:
+    """A field that is only a per-document column (a sort key, a stamp): nothing
+    searches its values, so it gets no postings (one term per passage each)."""
+    field = ID(sortable=True)
+    field.indexed = False  # an attribute, so the pickled schema is a plain ID
+    return field
+
+
 def make_schema() -> Schema:
     """Build the schema (the analyzer instance is pickled into the TOC)."""
     ana = DeskTokenizer()
     return Schema(
         id=ID(stored=True, unique=True, sortable=True),
-        upd=ID(sortable=True),
+        upd=sort_key(),
         source_name=ID(sortable=True),
         title=TEXT(analyzer=ana, stored=True),
         body=STORED,
@@ -51,10 +59,10 @@ def make_schema() -> Schema:
         pub_hi=ID,
         clip_day=ID,
         flags=KEYWORD,
-        clip_key=ID(sortable=True),
-        pub_key=ID(sortable=True),
-        title_key=ID(sortable=True),
-        source_key=ID(sortable=True),
+        clip_key=sort_key(),
+        pub_key=sort_key(),
+        title_key=sort_key(),
+        source_key=sort_key(),
         info=STORED,
     )
 
