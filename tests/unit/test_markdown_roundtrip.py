@@ -558,3 +558,21 @@ def test_markdown_for_clipboard(seeded_library: Library) -> None:
     assert own == (
         "> Line one\n>\n> line two\n\n— **Own** · Grade ?2 (information probably true)\n"
     )
+
+
+def test_large_import_widens_the_page_cache_meanwhile(
+    library: Library, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    vault = tmp_path / "vault"
+    vault.mkdir()
+    for n in range(4):
+        (vault / f"n{n}.md").write_text(f"Note {n}.\n", encoding="utf-8")
+    monkeypatch.setattr(interchange_ops, "DEFER_INDEX_AT", 3)
+    conn = library.store.conn
+    before = conn.execute("PRAGMA cache_size").fetchone()[0]
+    during: list[int] = []
+    library.import_markdown(
+        vault, progress=lambda d, t: during.append(conn.execute("PRAGMA cache_size").fetchone()[0])
+    )
+    assert during[0] == -interchange_ops.IMPORT_CACHE_KIB
+    assert conn.execute("PRAGMA cache_size").fetchone()[0] == before
