@@ -219,6 +219,22 @@ def test_empty_query_lists_all_newest_first(ix: SearchIndex) -> None:
     assert res.total == 5
 
 
+def test_filter_only_query_lists_newest_first_across_segments(ix: SearchIndex) -> None:
+    # Nothing to rank by: newest first, like the empty query, even when the newer
+    # passages sit in a later segment than the older ones.
+    ix.upsert(
+        [doc("p27", "Late note.", tags=("topic/border",), clipped="2026-02-27T10:00:00Z")],
+        generation=2,
+    )
+    ix.upsert(
+        [doc("p9", "Early note.", tags=("topic/border",), clipped="2025-12-01T10:00:00Z")],
+        generation=3,
+    )
+    assert ix.segment_count() >= 2
+    assert ids(ix, "tag:topic/border") == ["p27", "p1", "p9"]
+    assert ids(ix, "tag:topic/border", limit=1, offset=1) == ["p1"]
+
+
 def test_trash(ix: SearchIndex) -> None:
     assert "p6" not in ids(ix, "border")
     assert ids(ix, "is:trashed") == ["p6"]

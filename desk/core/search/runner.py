@@ -167,6 +167,12 @@ def _run(
         keys = _column(ix, s, fieldname)
         pick = heapq.nlargest if reverse else heapq.nsmallest
         return [(d, 0.0) for d in pick(n, every, key=keys.__getitem__)][offset:], every
+    if scores and min(scores.values()) == max(scores.values()):
+        # Nothing to rank by (a filter-only query such as ``tag:x``): newest first,
+        # across segments, as the empty query lists them.
+        keys = _column(ix, s, SORTS["newest"][0])
+        best = heapq.nlargest(n, every, key=keys.__getitem__)
+        return [(d, scores[d]) for d in best][offset:], every
     return heapq.nlargest(n, scores.items(), key=itemgetter(1))[offset:], every
 
 
