@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import os
 import unicodedata
+from collections.abc import Callable
 from dataclasses import replace
 from pathlib import Path
 from typing import Any
@@ -132,6 +133,14 @@ def assert_same_passage(a: Passage, b: Passage) -> None:
 def _twin(tmp_path: Path, lib: Library) -> Library:
     """A new, empty library whose folder has the same name (index.md shows the name)."""
     return Library.open(tmp_path / "twin" / lib.root.name)
+
+
+def numbered_notes(vault: Path, count: int, text: Callable[[int], str]) -> Path:
+    """A folder of notes ``n0.md`` … holding ``text(n)``."""
+    vault.mkdir()
+    for n in range(count):
+        (vault / f"n{n}.md").write_text(text(n), encoding="utf-8")
+    return vault
 
 
 def test_round_trip_of_the_sample_collection(seeded_library: Library, tmp_path: Path) -> None:
@@ -420,10 +429,7 @@ def test_existing_source_is_matched_and_ids_are_kept(
 def test_import_is_whole_batches(
     library: Library, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    vault = tmp_path / "vault"
-    vault.mkdir()
-    for n in range(7):
-        (vault / f"n{n}.md").write_text(f"Note number {n}.\n", encoding="utf-8")
+    vault = numbered_notes(tmp_path / "vault", 7, lambda n: f"Note number {n}.\n")
     monkeypatch.setattr(interchange_ops, "IMPORT_BATCH", 3)
     calls = {"n": 0}
     real = library._analyse
@@ -448,10 +454,7 @@ def test_import_is_whole_batches(
 def test_cancel_keeps_whole_batches_and_progress_is_reported(
     library: Library, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    vault = tmp_path / "vault"
-    vault.mkdir()
-    for n in range(7):
-        (vault / f"n{n}.md").write_text(f"Note {n}.\n", encoding="utf-8")
+    vault = numbered_notes(tmp_path / "vault", 7, lambda n: f"Note {n}.\n")
     monkeypatch.setattr(interchange_ops, "IMPORT_BATCH", 2)
     seen: list[tuple[int, int]] = []
     res = library.import_markdown(
@@ -503,10 +506,9 @@ def test_a_note_the_database_refuses_is_skipped_alone(
 def test_large_import_indexes_once_at_the_end(
     seeded: bool, library: Library, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    vault = tmp_path / "vault"
-    vault.mkdir()
-    for n in range(6):
-        (vault / f"n{n}.md").write_text(f"Quokka note {n}. [[n{(n + 1) % 6}]]\n", encoding="utf-8")
+    vault = numbered_notes(
+        tmp_path / "vault", 6, lambda n: f"Quokka note {n}. [[n{(n + 1) % 6}]]\n"
+    )
     if seeded:  # more passages than the import: upsert, not rebuild
         library.create(None, [PassageDraft(body=f"other {n}") for n in range(10)])
     monkeypatch.setattr(interchange_ops, "DEFER_INDEX_AT", 3)
@@ -563,10 +565,7 @@ def test_markdown_for_clipboard(seeded_library: Library) -> None:
 def test_large_import_widens_the_page_cache_meanwhile(
     library: Library, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    vault = tmp_path / "vault"
-    vault.mkdir()
-    for n in range(4):
-        (vault / f"n{n}.md").write_text(f"Note {n}.\n", encoding="utf-8")
+    vault = numbered_notes(tmp_path / "vault", 4, lambda n: f"Note {n}.\n")
     monkeypatch.setattr(interchange_ops, "DEFER_INDEX_AT", 3)
     conn = library.store.conn
     before = conn.execute("PRAGMA cache_size").fetchone()[0]
