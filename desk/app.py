@@ -46,7 +46,7 @@ class RebuildProgress:
     """A progress dialog for an index rebuild while the library opens.
 
     Opening rebuilds a missing, damaged or outdated index before the window
-    can search (about 2 minutes at 100k passages). The dialog appears only
+    can search (about 90 s at 100k passages on two cores). The dialog appears only
     once the rebuild has run for ``delay_s``, so a quick open shows nothing;
     it has no Cancel button, since the window needs the index.
     """
