@@ -66,26 +66,24 @@ def library_path(ctx: click.Context) -> Path:
     return Path(value).expanduser() if value else default_library()
 
 
-class _RebuildBar:
-    """A progress bar on stderr, drawn only if opening rebuilds a big index.
+class _ProgressBar:
+    """A progress callback drawing a bar on stderr, once there is something to show.
 
-    A rebuild of fewer than ``QUIET_BELOW`` passages takes about a second; its
-    notice afterwards is enough.
+    Work on fewer than ``quiet_below`` items takes about a second and draws no
+    bar (a rebuild at open: its notice afterwards is enough).
     """
 
-    QUIET_BELOW = 1000
-
-    def __init__(self) -> None:
+    def __init__(self, label: str, *, quiet_below: int = 0) -> None:
+        self._label = label
+        self._quiet_below = quiet_below
         self._bar: Any = None
         self._done = 0
 
     def __call__(self, done: int, total: int) -> None:
-        if total < self.QUIET_BELOW:
+        if total < self._quiet_below:
             return
         if self._bar is None:
-            self._bar = click.progressbar(
-                length=max(total, 1), label="Rebuilding the search index", file=sys.stderr
-            )
+            self._bar = click.progressbar(length=max(total, 1), label=self._label, file=sys.stderr)
             self._bar.__enter__()
         self._bar.update(done - self._done)
         self._done = done
@@ -96,7 +94,11 @@ class _RebuildBar:
             self._bar = None
 
 
-def _repaired(lib: Library, bar: _RebuildBar) -> Library:
+def _rebuild_bar() -> _ProgressBar:
+    return _ProgressBar("Rebuilding the search index", quiet_below=1000)
+
+
+def _repaired(lib: Library, bar: _ProgressBar) -> Library:
     """The library reopened for writing, so that opening repairs its index.
 
     A reading command (``search``, ``show``) opens read-only so that it works
@@ -115,7 +117,7 @@ def _repaired(lib: Library, bar: _RebuildBar) -> Library:
 def open_library(ctx: click.Context, *, readonly: bool = False) -> Iterator[Library]:
     path = library_path(ctx)
     first_run = not (path / "desk.sqlite").exists()
-    bar = _RebuildBar()
+    bar = _rebuild_bar()
     try:
         lib = Library.open(path, readonly=readonly, create=not readonly, progress=bar)
         if lib.index_needs_repair and lib.readonly and readonly:
@@ -529,18 +531,15 @@ def search(
 def reindex(ctx: click.Context) -> None:
     """Rebuild the search index from the database, with progress."""
     with open_library(ctx) as lib:
-        total = lib.stats()["passages"] + lib.stats()["trashed"]
-        if lib.rebuilt_at_open:  # opening just did it (an outdated or damaged index)
-            click.echo(f"Indexed {total} passages.")
-            return
-        with click.progressbar(length=max(total, 1), label="Indexing", file=sys.stderr) as bar:
-            last = [0]
-
-            def progress(done: int, _total: int) -> None:
-                bar.update(done - last[0])
-                last[0] = done
-
-            lib.reindex(progress=progress)
+        stats = lib.stats()
+        total = stats["passages"] + stats["trashed"]
+        if not lib.rebuilt_at_open:  # else opening just did it (an outdated or damaged index)
+            bar = _ProgressBar("Indexing")
+            try:
+                bar(0, total)
+                lib.reindex(progress=bar)
+            finally:
+                bar.close()
     click.echo(f"Indexed {total} passages.")
 
 

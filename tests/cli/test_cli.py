@@ -298,14 +298,14 @@ def test_search_while_the_library_is_locked_stays_read_only(desk) -> None:
 
 
 def test_a_big_rebuild_at_open_draws_a_bar_a_small_one_does_not(capsys) -> None:  # type: ignore[no-untyped-def]
-    from desk.cli.main import _RebuildBar
+    from desk.cli.main import _rebuild_bar
 
-    small = _RebuildBar()
+    small = _rebuild_bar()
     small(0, 30)
     small(30, 30)
     small.close()
     assert capsys.readouterr().err == ""
-    big = _RebuildBar()
+    big = _rebuild_bar()
     for done in range(0, 5001, 1000):
         big(done, 5000)
     big.close()
