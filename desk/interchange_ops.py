@@ -53,6 +53,7 @@ from desk.core.interchange import (
 from desk.core.interchange.markdown_export import citation, md_text, quote_lines
 from desk.core.interchange.vault_files import NoteFile, note_files
 from desk.core.store import annotation_from_row, passage_from_row
+from desk.core.text import count_of
 from desk.core.types import Annotation, Entity, Link, Passage, Source, SourceDraft
 from desk.core.undo import UndoStep
 
@@ -749,7 +750,7 @@ def import_markdown(
     if failure is not None:
         done = len(report.ids)
         raise UserError(
-            f"The import stopped after {done} new note{'s' if done != 1 else ''}: "
+            f"The import stopped after {count_of(done, 'new note')}: "
             f"{failure.message} Those notes are kept; import the folder again to add the rest."
         )
     if progress is not None and not report.cancelled:

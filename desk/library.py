@@ -29,6 +29,7 @@ from desk.core.clock import new_passage_id, now_iso
 from desk.core.errors import LibraryLocked, NotFound, UserError
 from desk.core.events import EventHub
 from desk.core.store import Store
+from desk.core.text import count_of
 from desk.core.types import (
     LINK_KINDS,
     Entity,
@@ -595,7 +596,7 @@ class Library:
                 ids = list(result.ids)
                 self.undo_stack.push(
                     UndoStep(
-                        f"create {len(ids)} passage{'s' if len(ids) != 1 else ''}",
+                        f"create {count_of(len(ids), 'passage')}",
                         lambda: self.trash(ids),
                         lambda: self.restore(ids),
                     )
@@ -1013,7 +1014,7 @@ class Library:
                 verb = "trash" if trashed else "restore"
                 self.undo_stack.push(
                     UndoStep(
-                        f"{verb} {len(done)} passage{'s' if len(done) != 1 else ''}",
+                        f"{verb} {count_of(len(done), 'passage')}",
                         lambda: self._set_trashed(done, not trashed, None),
                         lambda: self._set_trashed(done, trashed, None),
                     )

@@ -18,6 +18,7 @@ import click
 
 from desk.cli import formatting as fmt
 from desk.core.analysis.gazetteer import ENTITY_KINDS
+from desk.core.text import count_of
 
 _MONTHS = list(calendar.month_name)[1:]
 
@@ -91,7 +92,7 @@ def entity_add(
         key = lib.add_entity(name, kind, aliases, description)
         count = next((e.mention_count for e in lib.entities() if e.key == key), 0)
     click.echo(key)
-    click.echo(f"mentioned in {count} passage{'s' if count != 1 else ''}", err=True)
+    click.echo(f"mentioned in {count_of(count, 'passage')}", err=True)
 
 
 @entity_group.command("alias")
@@ -105,7 +106,7 @@ def entity_alias(ctx: click.Context, key: str, alias: str) -> None:
     with open_library(ctx) as lib:
         changes = lib.add_alias(key, alias)
     n = len(changes.passages)
-    click.echo(f"alias added; {n} passage{'s' if n != 1 else ''} re-indexed")
+    click.echo(f"alias added; {count_of(n, 'passage')} re-indexed")
 
 
 @entity_group.command("merge")
@@ -119,7 +120,7 @@ def entity_merge(ctx: click.Context, keep: str, other: str) -> None:
     with open_library(ctx) as lib:
         changes = lib.merge_entities(keep, other)
     n = len(changes.passages)
-    click.echo(f"merged {other} into {keep}; {n} passage{'s' if n != 1 else ''} re-indexed")
+    click.echo(f"merged {other} into {keep}; {count_of(n, 'passage')} re-indexed")
 
 
 @click.command("timeline")

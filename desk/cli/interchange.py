@@ -17,6 +17,7 @@ import click
 
 from desk.cli import formatting as fmt
 from desk.core.errors import UserError
+from desk.core.text import count_of
 
 
 @contextmanager
@@ -102,7 +103,7 @@ def export_cmd(ctx: click.Context, dest: Path, query: str | None, as_json: bool)
 def _export_summary(report: Any, dest: Path) -> None:
     notes = sum(1 for p in [*report.written, *report.unchanged] if p.startswith("notes/"))
     click.echo(
-        f"Exported {notes} note{'s' if notes != 1 else ''} to {dest}: "
+        f"Exported {count_of(notes, 'note')} to {dest}: "
         f"{len(report.written)} files written, {len(report.unchanged)} unchanged, "
         f"{len(report.removed)} removed"
         + (f", {len(report.conflicts)} left alone" if report.conflicts else "")
@@ -145,9 +146,9 @@ def _import_summary(report: Any) -> None:
     n = len(report.ids)
     links = report.links
     click.echo(
-        f"{n} note{'s' if n != 1 else ''} imported"
+        f"{count_of(n, 'note')} imported"
         + (f", {report.already_present} already present" if report.already_present else "")
-        + f", {links} link{'s' if links != 1 else ''} added"
+        + f", {count_of(links, 'link')} added"
         + (f", {len(report.skipped)} skipped" if report.skipped else "")
         + "."
     )

@@ -22,6 +22,7 @@ import click
 from desk import __version__
 from desk.cli import formatting as fmt
 from desk.core.errors import LibraryLocked, UserError
+from desk.core.text import count_of
 from desk.core.types import LINK_KINDS, SourceDraft
 from desk.library import Library
 from desk.paths import default_library
@@ -191,7 +192,7 @@ def _report_created(res: Any, as_json: bool) -> None:
         return
     n = len(res.ids)
     click.echo(
-        f"{n} passage{'s' if n != 1 else ''} added"
+        f"{count_of(n, 'passage')} added"
         + (f", {res.skipped} already there" if res.skipped else "")
     )
     for pid in res.ids:
