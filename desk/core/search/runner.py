@@ -167,7 +167,7 @@ def _run(
         keys = _column(ix, s, fieldname)
         pick = heapq.nlargest if reverse else heapq.nsmallest
         return [(d, 0.0) for d in pick(n, every, key=keys.__getitem__)][offset:], every
-    if scores and min(scores.values()) == max(scores.values()):
+    if scores and all(map(next(iter(scores.values())).__eq__, scores.values())):
         # Nothing to rank by (a filter-only query such as ``tag:x``): newest first,
         # across segments, as the empty query lists them.
         keys = _column(ix, s, SORTS["newest"][0])
