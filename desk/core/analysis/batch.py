@@ -35,6 +35,7 @@ from desk.core.analysis.entities import EntityMatcher
 from desk.core.analysis.gazetteer import GazetteerEntry
 from desk.core.errors import UserError
 from desk.core.types import DateMention, Mention
+from desk.core.workers import can_start, command, cores, environment
 
 # What one passage's analysis gives: its entity mentions and its dates.
 Analysis = tuple[list[Mention], list[DateMention]]
@@ -59,9 +60,8 @@ def analyse(matcher: EntityMatcher, body: str, published: str | None) -> Analysi
 
 def worker_count(items: int) -> int:
     """How many worker processes to use for ``items`` passages (0: analyse in process)."""
-    cpus = os.cpu_count() or 1
-    if items < PARALLEL_AT or cpus < 2 or getattr(sys, "frozen", False):
-        # A frozen app's sys.executable is the app itself, not a Python.
+    cpus = cores()
+    if items < PARALLEL_AT or cpus < 2 or not can_start():
         return 0
     return cpus
 
@@ -83,15 +83,13 @@ class AnalysisPool:
     def __init__(self, entries: Sequence[GazetteerEntry], workers: int) -> None:
         self._procs: list[subprocess.Popen[bytes]] = []
         self._busy: list[subprocess.Popen[bytes]] = []
-        env = dict(os.environ)
-        # The workers import desk from wherever this process found it.
-        env["PYTHONPATH"] = os.pathsep.join(p for p in sys.path if isinstance(p, str) and p)
+        env = environment()
         gazetteer = pickle.dumps(list(entries), protocol=pickle.HIGHEST_PROTOCOL)
         try:
             for _ in range(workers):
                 self._procs.append(
                     subprocess.Popen(
-                        [sys.executable, "-m", "desk.core.analysis.batch"],
+                        command("desk.core.analysis.batch"),
                         stdin=subprocess.PIPE,
                         stdout=subprocess.PIPE,
                         env=env,

@@ -53,6 +53,7 @@ from whoosh.system import pack_int, pack_long, pack_ushort
 from whoosh.util.numeric import length_to_byte
 from whoosh.util.numlists import GrowableArray
 
+from desk.core import workers
 from desk.core.search.analysis import _SECTION_GAP, BOOSTS, SECTION, DeskTokenizer, index_terms
 from desk.core.search.schema import doc_fields
 from desk.core.types import IndexDoc
@@ -611,22 +612,17 @@ class _Worker:
     """
 
     def __init__(self, folder: Path, part: int, limit: int) -> None:
-        import desk
-
-        env = dict(os.environ)
-        root = str(Path(desk.__file__).resolve().parents[1])
-        env["PYTHONPATH"] = os.pathsep.join(filter(None, [root, env.get("PYTHONPATH")]))
         self.part = part
         self.done = 0
         self.segments: list[Any] | None = None
         self._log = folder / FEED_DIR / f"worker-{part}.log"
         with open(self._log, "wb") as err:
             self._proc = subprocess.Popen(
-                [sys.executable, "-m", "desk.core.search.bulk", str(folder), str(limit)],
+                workers.command("desk.core.search.bulk", str(folder), str(limit)),
                 stdin=subprocess.PIPE,
                 stdout=subprocess.PIPE,
                 stderr=err,
-                env=env,
+                env=workers.environment(),
                 text=True,
             )
         self._lines: queue.Queue[str | None] = queue.Queue()
@@ -722,12 +718,11 @@ def _worker_main(folder: Path, limit: int) -> int:
 
 def default_procs(total: int) -> int:
     """Worker processes for a rebuild of ``total`` passages: two from PARALLEL_MIN on
-    (starting a process costs about half a second), if the machine has two cores."""
-    try:
-        cores = len(os.sched_getaffinity(0))
-    except (AttributeError, OSError):
-        cores = os.cpu_count() or 1
-    return 2 if cores >= 2 and total >= PARALLEL_MIN else 1
+    (starting a process costs about half a second), if the machine has two cores
+    and processes can be started (not in a frozen app)."""
+    if not workers.can_start():
+        return 1
+    return 2 if workers.cores() >= 2 and total >= PARALLEL_MIN else 1
 
 
 if __name__ == "__main__":
