@@ -16,11 +16,9 @@ grades, dates, flags, ids) only select and add nothing to the score.
 
 from __future__ import annotations
 
-import gc
 from array import array
 from collections import OrderedDict
-from collections.abc import Iterable, Iterator
-from contextlib import contextmanager
+from collections.abc import Iterable
 from functools import partial
 from itertools import accumulate, compress, islice, repeat
 from math import log
@@ -33,6 +31,7 @@ from whoosh.codec.whoosh3 import LENGTHS_COLUMN, W3LeafMatcher
 from whoosh.reading import TermNotFound
 from whoosh.util.numeric import byte_to_length
 
+from desk.core import gcpause
 from desk.core.text import is_cjk
 
 B = 0.75
@@ -131,7 +130,7 @@ class Evaluator:
     # ---- public ---------------------------------------------------------------------
     def evaluate(self, q: wq.Query) -> Scores:
         """Every live (not deleted) docnum matching ``q``, with its score."""
-        with _gc_paused():
+        with gcpause.paused():
             return self._eval(q)
 
     def deleted(self) -> set[int]:
@@ -616,26 +615,6 @@ def _unsubsumed(kids: list[Any]) -> list[Any]:
             seen.add(key)
         out.append(k)
     return out
-
-
-@contextmanager
-def _gc_paused() -> Iterator[None]:
-    """No cyclic garbage collection while a query is evaluated.
-
-    Decoding a phrase's positions makes tens of thousands of small lists and sets
-    (no cycles among them); every 700 of them start a collection, and the older
-    generations' walk the whole heap, the index's per-document caches included:
-    that cost more than the decoding (``"border security"``, first time: ~45 of
-    ~100 ms). Collection resumes, as it was, when the query is done.
-    """
-    if not gc.isenabled():
-        yield
-        return
-    gc.disable()
-    try:
-        yield
-    finally:
-        gc.enable()
 
 
 def _scaled(scores: Scores, boost: float) -> Scores:
