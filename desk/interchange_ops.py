@@ -13,7 +13,10 @@ Import runs in transactions of :data:`IMPORT_BATCH` notes (all of a batch
 lands or none of it), then adds the links once every note is in. A large
 import (:data:`DEFER_INDEX_AT` files or more) writes the search index once
 at the end instead of per batch, so its notes show in search when it
-finishes (if it dies first, the next open reconciles the index). From
+finishes (if it dies first, the next open reconciles the index); it also
+appends its notes' mentions and dates to staging tables and moves them into
+place in key order at the end (the next open does it if the import dies),
+lets SQLite's write-ahead log grow, and pauses cyclic garbage collection. From
 :data:`desk.core.analysis.batch.PARALLEL_AT` files on, entities and dates are
 found in worker processes, a batch ahead of the one being inserted; a worker
 dying stops the import like a cancel (whole batches kept, with their links)
@@ -37,6 +40,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from desk.core import gcpause
 from desk.core.analysis.batch import AnalysisFailed, AnalysisPool, worker_count
 from desk.core.changes import Changes
 from desk.core.clock import new_passage_id
@@ -77,6 +81,10 @@ INDEX_CHUNK = 5000
 # particular order, so every insert lands on another page of the passage,
 # mention and date tables; with the default 2 MB most of those are misses.
 IMPORT_CACHE_KIB = 128 * 1024
+# Pages the write-ahead log may hold during a big import before SQLite copies
+# them into the database (default 1,000, so after nearly every batch): a page
+# written by several batches is then copied once.
+IMPORT_CHECKPOINT_PAGES = 40_000
 
 
 # --- export ---------------------------------------------------------------------------
@@ -398,6 +406,26 @@ class _Importer:
         else:
             self.lib._commit(ids, changes)
 
+    def merge_staged(self) -> None:
+        """Move the mentions and dates staged by a big import into place (see
+        ``Store.replace_mentions``); if that fails, the next open does it."""
+        if not self.defer_index:
+            return
+        lib = self.lib
+        with lib._lock:
+            try:
+                if not lib.store.has_staged_analysis():
+                    return
+                lib._merge_staged_analysis()
+            except (sqlite3.Error, UserError):  # the store words a full disk as a UserError
+                log.exception("moving an import's mentions and dates into place failed")
+                lib.notices.append(
+                    "The imported notes' entities and dates will be completed when the "
+                    "library is next opened."
+                )
+                return
+        lib.events.emit(Changes(frozenset(self.report.ids), entities=True))
+
     def index_deferred(self, existing: int) -> None:
         """Write the deferred passages to the index: rebuild it when they outnumber the rest."""
         ids, self.unindexed = self.unindexed, []
@@ -597,7 +625,7 @@ class _Importer:
                     conn.execute(
                         "UPDATE annotation SET updated = ? WHERE id = ?", (anchor.updated, aid)
                     )
-            self.lib._analyse(conn, pid, draft.body, published, found)
+            self.lib._analyse(conn, pid, draft.body, published, found, staged=self.defer_index)
         except sqlite3.IntegrityError as exc:
             conn.execute("ROLLBACK TO desk_note")
             conn.execute("RELEASE desk_note")
@@ -689,7 +717,9 @@ def import_markdown(
     failure: AnalysisFailed | None = None
     stack = contextlib.ExitStack()
     try:
-        stack.enter_context(_page_cache(lib, IMPORT_CACHE_KIB if importer.defer_index else 0))
+        if importer.defer_index:
+            stack.enter_context(_bulk_writes(lib))
+            stack.enter_context(gcpause.paused())
         workers = worker_count(total)
         pool = None
         if workers:
@@ -735,6 +765,7 @@ def import_markdown(
                 pool.close()
         importer.insert_links()
     finally:
+        importer.merge_staged()
         stack.close()
         importer.index_deferred(existing)
     if report.ids:
@@ -759,20 +790,24 @@ def import_markdown(
 
 
 @contextlib.contextmanager
-def _page_cache(lib: Library, kib: int) -> Iterator[None]:
-    """Let SQLite cache up to ``kib`` KiB of pages meanwhile (0: leave it as it is)."""
-    if not kib:
-        yield
-        return
+def _bulk_writes(lib: Library) -> Iterator[None]:
+    """SQLite settings for a big import: a page cache of IMPORT_CACHE_KIB and
+    checkpoints every IMPORT_CHECKPOINT_PAGES pages; then the log is copied into
+    the database and emptied, and the settings are as they were."""
     conn = lib.store.conn
     with lib._lock:
-        before = conn.execute("PRAGMA cache_size").fetchone()[0]
-        conn.execute(f"PRAGMA cache_size = {-int(kib)}")
+        cache = conn.execute("PRAGMA cache_size").fetchone()[0]
+        pages = conn.execute("PRAGMA wal_autocheckpoint").fetchone()[0]
+        conn.execute(f"PRAGMA cache_size = {-IMPORT_CACHE_KIB}")
+        conn.execute(f"PRAGMA wal_autocheckpoint = {IMPORT_CHECKPOINT_PAGES}")
     try:
         yield
     finally:
         with lib._lock:
-            conn.execute(f"PRAGMA cache_size = {int(before)}")
+            conn.execute(f"PRAGMA cache_size = {int(cache)}")
+            conn.execute(f"PRAGMA wal_autocheckpoint = {int(pages)}")
+            with contextlib.suppress(sqlite3.Error):  # busy: the next checkpoint does it
+                conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
 
 
 def _analysis_items(notes: list[ImportedNote]) -> list[tuple[str, str | None]]:

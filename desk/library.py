@@ -200,7 +200,14 @@ class Library:
                 lib._daily_backup()
             if not readonly and store.meta_get("gazetteer_loaded") is None:
                 lib._load_gazetteer()
+            # An import that died before moving its notes' mentions and dates into
+            # place: do it now, and index the notes again with their entities.
+            unfinished = (
+                lib._merge_staged_analysis() if not readonly and store.has_staged_analysis() else []
+            )
             lib._open_index(repair=repair, progress=progress)
+            for chunk in range(0, len(unfinished), 5000):
+                lib._sync_index(unfinished[chunk : chunk + 5000])
         except sqlite3.DatabaseError as exc:
             raise lib._damaged_at_open(exc) from exc
         except BaseException:
@@ -509,20 +516,34 @@ class Library:
         return self._matcher
 
     def _analyse(
-        self, conn: Any, pid: str, body: str, published: str | None, found: Any = None
+        self,
+        conn: Any,
+        pid: str,
+        body: str,
+        published: str | None,
+        found: Any = None,
+        *,
+        staged: bool = False,
     ) -> None:
         """Store the entity mentions and dates of a passage body.
 
         ``found`` is the ``(mentions, dates)`` pair already worked out for it
         (by an import's worker processes), or None to find them here.
+        ``staged``: a new passage of a big import (see ``Store.replace_mentions``).
         """
         if found is None:
             from desk.core.analysis.batch import analyse
 
             found = analyse(self._entity_matcher(), body, published)
         mentions, dates = found
-        self.store.replace_mentions(conn, pid, mentions, self._entity_ids)
-        self.store.replace_event_dates(conn, pid, dates)
+        self.store.replace_mentions(conn, pid, mentions, self._entity_ids, staged=staged)
+        self.store.replace_event_dates(conn, pid, dates, staged=staged)
+
+    def _merge_staged_analysis(self) -> list[str]:
+        """Move a big import's staged mentions and dates into place (one transaction);
+        returns the passages' ids."""
+        with self.store.transaction() as conn:
+            return self.store.merge_staged_analysis(conn)
 
     def _load_gazetteer(self) -> None:
         from desk.core.analysis.gazetteer import load_gazetteer

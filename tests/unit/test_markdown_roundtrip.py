@@ -434,11 +434,13 @@ def test_import_is_whole_batches(
     calls = {"n": 0}
     real = library._analyse
 
-    def failing(conn: Any, pid: str, body: str, published: str | None, found: Any = None) -> None:
+    def failing(
+        conn: Any, pid: str, body: str, published: str | None, found: Any = None, **kw: Any
+    ) -> None:
         calls["n"] += 1
         if calls["n"] == 5:
             raise RuntimeError("disk on fire")
-        real(conn, pid, body, published, found)
+        real(conn, pid, body, published, found, **kw)
 
     monkeypatch.setattr(library, "_analyse", failing)
     with pytest.raises(RuntimeError):

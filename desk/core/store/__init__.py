@@ -684,27 +684,83 @@ class Store:
         pid: str,
         mentions: Sequence[Mention],
         key_to_id: dict[str, int],
+        *,
+        staged: bool = False,
     ) -> None:
-        conn.execute("DELETE FROM mention WHERE passage_id = ?", (pid,))
+        """Store a passage's entity mentions in place of those it had.
+
+        ``staged``: the passage is new, in a big import; the rows are appended to
+        ``mention_stage`` and move into place with :meth:`merge_staged_analysis`.
+        """
+        rows = [
+            (pid, key_to_id[m.entity_key], m.start, m.end, m.surface)
+            for m in mentions
+            if m.entity_key in key_to_id
+        ]
+        if staged:
+            into = "INSERT INTO mention_stage"
+        else:
+            into = "INSERT OR IGNORE INTO mention"
+            conn.execute("DELETE FROM mention WHERE passage_id = ?", (pid,))
         conn.executemany(
-            'INSERT OR IGNORE INTO mention (passage_id, entity_id, start, "end", surface) '
-            "VALUES (?, ?, ?, ?, ?)",
-            [
-                (pid, key_to_id[m.entity_key], m.start, m.end, m.surface)
-                for m in mentions
-                if m.entity_key in key_to_id
-            ],
+            f'{into} (passage_id, entity_id, start, "end", surface) VALUES (?, ?, ?, ?, ?)',
+            rows,
         )
 
     def replace_event_dates(
-        self, conn: sqlite3.Connection, pid: str, dates: Sequence[DateMention]
+        self,
+        conn: sqlite3.Connection,
+        pid: str,
+        dates: Sequence[DateMention],
+        *,
+        staged: bool = False,
     ) -> None:
-        conn.execute("DELETE FROM event_date WHERE passage_id = ?", (pid,))
+        """Store a passage's event dates in place of those it had (``staged``: as above)."""
+        if staged:
+            into = "INSERT INTO event_date_stage"
+        else:
+            into = "INSERT OR IGNORE INTO event_date"
+            conn.execute("DELETE FROM event_date WHERE passage_id = ?", (pid,))
         conn.executemany(
-            "INSERT OR IGNORE INTO event_date (passage_id, date, precision, approximate, start, "
+            f"{into} (passage_id, date, precision, approximate, start, "
             '"end", text) VALUES (?, ?, ?, ?, ?, ?, ?)',
             [(pid, d.date, d.precision, int(d.approximate), d.start, d.end, d.text) for d in dates],
         )
+
+    def has_staged_analysis(self) -> bool:
+        """Whether an import left mentions or dates in the staging tables (it died)."""
+        return any(
+            self.conn.execute(f"SELECT 1 FROM {table} LIMIT 1").fetchone()
+            for table in ("mention_stage", "event_date_stage")
+        )
+
+    def merge_staged_analysis(self, conn: sqlite3.Connection) -> list[str]:
+        """Move staged mentions and dates into place, in key order; returns the passages'
+        ids.
+
+        In key order, each page of ``mention`` and ``event_date`` is written once
+        for the whole import. Rows of passages deleted meanwhile went with them
+        (the staging tables cascade too).
+        """
+        ids = [
+            r[0]
+            for r in conn.execute(
+                "SELECT passage_id FROM mention_stage UNION SELECT passage_id FROM event_date_stage"
+            )
+        ]
+        conn.execute(
+            'INSERT OR IGNORE INTO mention (passage_id, entity_id, start, "end", surface) '
+            'SELECT passage_id, entity_id, start, "end", surface FROM mention_stage '
+            "ORDER BY passage_id, start, entity_id"
+        )
+        conn.execute(
+            "INSERT OR IGNORE INTO event_date (passage_id, date, precision, approximate, "
+            'start, "end", text) SELECT passage_id, date, precision, approximate, start, '
+            '"end", text FROM event_date_stage ORDER BY passage_id, start'
+        )
+        conn.execute("DELETE FROM mention_stage")
+        conn.execute("DELETE FROM event_date_stage")
+        return ids
 
     def mentions(self, pid: str) -> list[Mention]:
         return [
