@@ -327,7 +327,7 @@ class Store:
         source_id: int | None,
         title: str,
     ) -> None:
-        now = now_iso()
+        created = draft.created or now_iso()  # an import's notes bring their own stamps
         conn.execute(
             'INSERT INTO passage (id, source_id, title, body, kind, start, "end", language, '
             "credibility, created, updated) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
@@ -341,8 +341,8 @@ class Store:
                 draft.end,
                 draft.language,
                 draft.credibility,
-                draft.created or now,
-                draft.updated or draft.created or now,
+                created,
+                draft.updated or created,
             ),
         )
 
