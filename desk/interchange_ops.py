@@ -426,8 +426,11 @@ class _Importer:
                 return
         lib.events.emit(Changes(frozenset(self.report.ids), entities=True))
 
-    def index_deferred(self, existing: int) -> None:
-        """Write the deferred passages to the index: rebuild it when they outnumber the rest."""
+    def index_deferred(self, existing: int, progress: Progress | None = None) -> None:
+        """Write the deferred passages to the index: rebuild it when they outnumber the rest.
+
+        ``progress(done, total)`` counts the passages indexed.
+        """
         ids, self.unindexed = self.unindexed, []
         if not self.defer_index:
             return
@@ -438,7 +441,7 @@ class _Importer:
                 return
             if len(ids) >= existing:
                 try:
-                    lib._rebuild_index()
+                    lib._rebuild_index(progress)
                 except Exception:
                     # SQLite holds the notes; the next open reconciles the index.
                     log.exception("index rebuild after import failed")
@@ -446,8 +449,12 @@ class _Importer:
                         "The search index could not be updated; it will be repaired."
                     )
                 return
+            done = 0
             for chunk in _chunks(ids, INDEX_CHUNK):
                 lib._sync_index(chunk)
+                done += len(chunk)
+                if progress is not None:
+                    progress(done, len(ids))
 
     # -- duplicates of foreign notes ------------------------------------------------
 
@@ -690,6 +697,7 @@ def import_markdown(
     *,
     progress: Progress | None = None,
     cancel: Cancel | None = None,
+    index_progress: Progress | None = None,
 ) -> MarkdownImportReport:
     """Import a Markdown folder; see ``Library.import_markdown``."""
     src = Path(src)
@@ -764,16 +772,17 @@ def import_markdown(
             if pool is not None:
                 pool.close()
         importer.insert_links()
+        if progress is not None and failure is None and not report.cancelled:
+            progress(total, total)  # before the index's progress begins
     finally:
         importer.merge_staged()
         stack.close()
-        importer.index_deferred(existing)
+        importer.index_deferred(existing, index_progress)
     if report.ids:
         ids = list(report.ids)
-        noun = "note" if len(ids) == 1 else "notes"
         lib.undo_stack.push(
             UndoStep(
-                f"import {len(ids)} Markdown {noun}",
+                f"import {count_of(len(ids), 'Markdown note')}",
                 lambda: lib.trash(ids),
                 lambda: lib.restore(ids),
             )
@@ -784,8 +793,6 @@ def import_markdown(
             f"The import stopped after {count_of(done, 'new note')}: "
             f"{failure.message} Those notes are kept; import the folder again to add the rest."
         )
-    if progress is not None and not report.cancelled:
-        progress(total, total)
     return report
 
 

@@ -1248,18 +1248,25 @@ class Library:
         *,
         progress: Progress | None = None,
         cancel: Cancel | None = None,
+        index_progress: Progress | None = None,
     ) -> Any:
         """Import a Markdown folder: our own exports exactly, Obsidian/Joplin notes well.
 
         Notes go in by batches of 500, each one transaction; links are added
         once every note is in. Importing the same folder twice adds nothing.
+        ``progress(done, total)`` counts the files read. A big import (2,000
+        files or more) then writes the search index in one go, which can take
+        longer than the reading; ``index_progress(done, total)`` counts that
+        (not cancellable: the notes are in).
 
         Returns:
             A ``MarkdownImportReport`` (ids, already_present, links, skipped, ...).
         """
         from desk import interchange_ops
 
-        return interchange_ops.import_markdown(self, Path(src), progress=progress, cancel=cancel)
+        return interchange_ops.import_markdown(
+            self, Path(src), progress=progress, cancel=cancel, index_progress=index_progress
+        )
 
     def markdown_for_clipboard(self, ids: Sequence[str]) -> str:
         """The passages as Markdown block quotes, each with a citation line."""

@@ -1,13 +1,12 @@
 """``desk export`` and ``desk import-markdown``: Markdown vaults in and out.
 
 Thin click over ``Library.export_markdown`` and ``Library.import_markdown``;
-progress goes to stderr so stdout stays the report (or its JSON).
+progress goes to stderr (``desk.cli.progress``) so stdout stays the report.
 """
 
 from __future__ import annotations
 
 import signal
-import sys
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -16,31 +15,9 @@ from typing import Any
 import click
 
 from desk.cli import formatting as fmt
+from desk.cli.progress import ProgressBar
 from desk.core.errors import UserError
 from desk.core.text import count_of
-
-
-@contextmanager
-def _progress_bar(label: str) -> Iterator[Callable[[int, int], None]]:
-    """A ``progress(done, total)`` callback drawing a bar on stderr once the total is known."""
-    state: dict[str, Any] = {"bar": None, "last": 0}
-
-    def progress(done: int, total: int) -> None:
-        bar = state["bar"]
-        if bar is None:
-            bar = click.progressbar(length=max(total, 1), label=label, file=sys.stderr)
-            bar.__enter__()
-            state["bar"] = bar
-        step = done - state["last"]
-        if step > 0:
-            bar.update(step)
-            state["last"] = done
-
-    try:
-        yield progress
-    finally:
-        if state["bar"] is not None:
-            state["bar"].__exit__(None, None, None)
 
 
 @contextmanager
@@ -82,7 +59,7 @@ def export_cmd(ctx: click.Context, dest: Path, query: str | None, as_json: bool)
     readonly = (library_path(ctx) / "desk.sqlite").exists()
     with (
         open_library(ctx, readonly=readonly) as lib,
-        _progress_bar("Exporting") as progress,
+        ProgressBar("Exporting") as progress,
         _interruptible() as cancel,
     ):
         report = lib.export_markdown(dest, query=query, progress=progress, cancel=cancel)
@@ -128,10 +105,18 @@ def import_markdown_cmd(ctx: click.Context, src: Path, as_json: bool) -> None:
     interchange_ops.check_import_folder(src, walk=False)
     with (
         open_library(ctx) as lib,
-        _progress_bar("Importing") as progress,
+        ProgressBar("Importing") as progress,
+        ProgressBar("Indexing") as indexing,
         _interruptible() as cancel,
     ):
-        report = lib.import_markdown(src, progress=progress, cancel=cancel)
+
+        def index_progress(done: int, total: int) -> None:
+            progress.close()  # the reading is over: its bar ends, the index's starts
+            indexing(done, total)
+
+        report = lib.import_markdown(
+            src, progress=progress, cancel=cancel, index_progress=index_progress
+        )
     for line in report.notices:
         click.echo(line, err=True)
     if as_json:

@@ -21,6 +21,7 @@ import click
 
 from desk import __version__
 from desk.cli import formatting as fmt
+from desk.cli.progress import ProgressBar
 from desk.core.errors import LibraryLocked, UserError
 from desk.core.text import count_of
 from desk.core.types import LINK_KINDS, SourceDraft
@@ -67,39 +68,11 @@ def library_path(ctx: click.Context) -> Path:
     return Path(value).expanduser() if value else default_library()
 
 
-class _ProgressBar:
-    """A progress callback drawing a bar on stderr, once there is something to show.
-
-    Work on fewer than ``quiet_below`` items takes about a second and draws no
-    bar (a rebuild at open: its notice afterwards is enough).
-    """
-
-    def __init__(self, label: str, *, quiet_below: int = 0) -> None:
-        self._label = label
-        self._quiet_below = quiet_below
-        self._bar: Any = None
-        self._done = 0
-
-    def __call__(self, done: int, total: int) -> None:
-        if total < self._quiet_below:
-            return
-        if self._bar is None:
-            self._bar = click.progressbar(length=max(total, 1), label=self._label, file=sys.stderr)
-            self._bar.__enter__()
-        self._bar.update(done - self._done)
-        self._done = done
-
-    def close(self) -> None:
-        if self._bar is not None:
-            self._bar.__exit__(None, None, None)
-            self._bar = None
+def _rebuild_bar() -> ProgressBar:
+    return ProgressBar("Rebuilding the search index", quiet_below=1000)
 
 
-def _rebuild_bar() -> _ProgressBar:
-    return _ProgressBar("Rebuilding the search index", quiet_below=1000)
-
-
-def _repaired(lib: Library, bar: _ProgressBar) -> Library:
+def _repaired(lib: Library, bar: ProgressBar) -> Library:
     """The library reopened for writing, so that opening repairs its index.
 
     A reading command (``search``, ``show``) opens read-only so that it works
@@ -524,7 +497,7 @@ def search(
     color = fmt.use_color()
     for hit in result.hits:
         click.echo(fmt.hit_line(hit, color=color))
-    click.echo(f"{result.total} match{'es' if result.total != 1 else ''}", err=True)
+    click.echo(count_of(result.total, "match"), err=True)
 
 
 @cli.command()
@@ -535,12 +508,9 @@ def reindex(ctx: click.Context) -> None:
         stats = lib.stats()
         total = stats["passages"] + stats["trashed"]
         if not lib.rebuilt_at_open:  # else opening just did it (an outdated or damaged index)
-            bar = _ProgressBar("Indexing")
-            try:
+            with ProgressBar("Indexing") as bar:
                 bar(0, total)
                 lib.reindex(progress=bar)
-            finally:
-                bar.close()
     click.echo(f"Indexed {total} passages.")
 
 

@@ -656,11 +656,25 @@ class MainWindow(QMainWindow):
         lib = self.library
 
         def work(task: Task) -> Any:
-            return lib.import_markdown(Path(folder), progress=task.report, cancel=task.cancelled)
+            indexing = False
+
+            def index_progress(done: int, total: int) -> None:
+                nonlocal indexing
+                if not indexing:
+                    indexing = True
+                    task.stage("Updating the search index…")
+                task.report(done, total)
+
+            return lib.import_markdown(
+                Path(folder),
+                progress=task.report,
+                cancel=task.cancelled,
+                index_progress=index_progress,
+            )
 
         def done(report: Any) -> None:
             n = len(getattr(report, "ids", []) or [])
-            feedback.show_status(f"Imported {n} notes from {folder}", 10000)
+            feedback.show_status(f"Imported {count_of(n, 'note')} from {folder}", 10000)
 
         self.run_long("Importing Markdown…", work, done, total=0)
 
@@ -700,7 +714,12 @@ class MainWindow(QMainWindow):
             if task in self._tasks:
                 self._tasks.remove(task)
 
+        def staged(text: str) -> None:
+            dlg.setLabelText(text)
+            dlg.setCancelButton(None)  # type: ignore[arg-type]  # Qt: None hides it
+
         task.progressed.connect(progressed)
+        task.staged.connect(staged)
         task.finished.connect(finished)
         dlg.canceled.connect(task.cancel)
         return task

@@ -26,10 +26,13 @@ class Task(QObject):
 
     Signals:
         progressed(int, int): done and total, on the GUI thread.
+        staged(str): the job moved on to a stage it can no longer cancel, named by
+            the text; a progress dialog shows it and drops its Cancel button.
         finished(): after on_done or on_error ran.
     """
 
     progressed = Signal(int, int)
+    staged = Signal(str)
     finished = Signal()
     _done = Signal(object)
     _failed = Signal(object)
@@ -54,6 +57,10 @@ class Task(QObject):
     def report(self, done: int, total: int) -> None:
         """Progress callback for the core (safe from any thread)."""
         self.progressed.emit(int(done), int(total))
+
+    def stage(self, label: str) -> None:
+        """Say the job is now in a stage it cannot cancel (safe from any thread)."""
+        self.staged.emit(label)
 
     # called on the GUI thread -----------------------------------------------
     def cancel(self) -> None:

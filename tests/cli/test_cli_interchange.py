@@ -234,3 +234,16 @@ def test_ctrl_c_stops_an_import_between_notes(desk, tmp_path: Path) -> None:
     assert b"The import was interrupted" in err
     assert count % 500 == 0  # whole batches only
     assert f"{count} notes imported".encode() in out or count == 0
+
+
+def test_a_big_import_shows_the_index_step_and_is_searchable_after(desk, tmp_path: Path) -> None:
+    """From 2,000 files the index is written once at the end, under its own bar."""
+    vault = tmp_path / "vault"
+    vault.mkdir()
+    for n in range(2000):
+        (vault / f"n{n:04d}.md").write_text(f"Convoy {n} crossed at Ishkashim.\n", encoding="utf-8")
+    r = desk("import-markdown", str(vault))
+    assert "2000 notes imported" in r.out
+    assert r.err.count("Importing") == 1 and r.err.count("Indexing") == 1, r.err
+    assert r.err.index("Importing") < r.err.index("Indexing")
+    assert desk("search", "ishkashim").err.splitlines()[-1] == "2000 matches"

@@ -224,3 +224,31 @@ def test_reindex_runs_in_the_background(qtbot, window) -> None:  # type: ignore[
     window.run_action(ActionId.REINDEX)
     qtbot.waitUntil(lambda: "index rebuilt" in window.statusBar().currentMessage(), timeout=30000)
     assert window.library.search("Wakhan").total == 3
+
+
+def test_markdown_import_from_the_palette_shows_the_index_stage(
+    qtbot, window, monkeypatch, tmp_path: Path
+) -> None:  # type: ignore[no-untyped-def]
+    """A big import's index step says so in the progress dialog, without Cancel."""
+    from desk import interchange_ops
+    from desk.ui import mainwindow
+
+    vault = tmp_path / "vault"
+    vault.mkdir()
+    for n in range(4):
+        (vault / f"kulma {n}.md").write_text(f"Trucks queued at Kulma pass, day {n}.\n")
+    monkeypatch.setattr(mainwindow, "ask_folder", lambda *a: str(vault))
+    monkeypatch.setattr(interchange_ops, "DEFER_INDEX_AT", 3)  # as 2,000 files would
+    labels: list[str] = []
+    hidden: list[object] = []
+    monkeypatch.setattr(QProgressDialog, "setLabelText", lambda dlg, text: labels.append(text))
+    monkeypatch.setattr(QProgressDialog, "setCancelButton", lambda dlg, b: hidden.append(b))
+    window.notes.view.setFocus()
+    qtbot.keyClick(window.notes.view, Qt.Key.Key_P, CTRL | SHIFT)
+    qtbot.waitUntil(lambda: window.palette.edit.hasFocus())
+    qtbot.keyClicks(window.palette.edit, "import markdown")
+    qtbot.keyClick(window.palette.edit, Qt.Key.Key_Return)
+    qtbot.waitUntil(lambda: "Imported 4 notes" in window.statusBar().currentMessage(), timeout=20000)
+    assert labels == ["Updating the search index…"]
+    assert hidden == [None]
+    assert window.library.search("kulma", limit=None).total == 4
