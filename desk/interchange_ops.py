@@ -726,6 +726,8 @@ def import_markdown(
     stack = contextlib.ExitStack()
     try:
         if importer.defer_index:
+            with lib._lock, lib.store.transaction() as conn:
+                lib.store.create_stage_tables(conn)
             stack.enter_context(_bulk_writes(lib))
             stack.enter_context(gcpause.paused())
         workers = worker_count(total)

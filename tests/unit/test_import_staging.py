@@ -25,9 +25,9 @@ TEXT = (
 )
 
 
-def _vault(folder: Path, count: int) -> Path:
+def _vault(folder: Path, count: int, first: int = 0) -> Path:
     folder.mkdir()
-    for n in range(count):
+    for n in range(first, first + count):
         (folder / f"drill {n}.md").write_text(TEXT.format(n=n), encoding="utf-8")
     return folder
 
@@ -111,6 +111,7 @@ def test_staged_rows_of_a_deleted_passage_go_with_it(library: Library) -> None:
     pid = res.ids[0]
     store = library.store
     with store.transaction() as conn:
+        store.create_stage_tables(conn)
         conn.execute("DELETE FROM mention WHERE passage_id = ?", (pid,))
         conn.execute(
             'INSERT INTO mention_stage (passage_id, entity_id, start, "end", surface) '
@@ -144,3 +145,21 @@ def test_a_big_import_pauses_collection_and_log_checkpoints_meanwhile(
     assert gc.isenabled()
     wal = library.root / "desk.sqlite-wal"
     assert not wal.exists() or wal.stat().st_size == 0  # copied into the database
+
+
+def test_the_staging_tables_are_made_by_the_first_big_import_only(
+    tmp_library: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Work tables, not a schema upgrade: a library without them opens read-only too."""
+    with Library.open(tmp_library) as lib:
+        lib.import_markdown(_vault(tmp_path / "small", 2))
+        assert not lib.store.has_staged_analysis()
+    with Library.open(tmp_library, readonly=True) as lib:
+        tables = {r[0] for r in lib.store.conn.execute("SELECT name FROM sqlite_master")}
+        assert "mention_stage" not in tables
+        assert len(lib.search("entity:tajikistan", limit=None).hits) == 2
+    monkeypatch.setattr(interchange_ops, "DEFER_INDEX_AT", 3)
+    with Library.open(tmp_library) as lib:
+        lib.import_markdown(_vault(tmp_path / "big", 3, first=2))
+    with Library.open(tmp_library, readonly=True) as lib:
+        assert len(lib.search("entity:tajikistan", limit=None).hits) == 5

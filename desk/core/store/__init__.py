@@ -89,6 +89,26 @@ def annotation_from_row(r: sqlite3.Row) -> Annotation:
     )
 
 
+_STAGE_TABLES = (
+    """CREATE TABLE IF NOT EXISTS mention_stage (
+        passage_id TEXT NOT NULL REFERENCES passage(id) ON DELETE CASCADE,
+        entity_id INTEGER NOT NULL REFERENCES entity(id) ON DELETE CASCADE,
+        start INTEGER NOT NULL,
+        "end" INTEGER NOT NULL,
+        surface TEXT NOT NULL
+    )""",
+    """CREATE TABLE IF NOT EXISTS event_date_stage (
+        passage_id TEXT NOT NULL REFERENCES passage(id) ON DELETE CASCADE,
+        date TEXT NOT NULL,
+        precision TEXT NOT NULL,
+        approximate INTEGER NOT NULL,
+        start INTEGER NOT NULL,
+        "end" INTEGER NOT NULL,
+        text TEXT NOT NULL
+    )""",
+)
+
+
 class Store:
     """One SQLite database file of a library.
 
@@ -727,11 +747,29 @@ class Store:
             [(pid, d.date, d.precision, int(d.approximate), d.start, d.end, d.text) for d in dates],
         )
 
+    def create_stage_tables(self, conn: sqlite3.Connection) -> None:
+        """The staging tables of a big import's mentions and dates, if not there yet.
+
+        They have no keys, so rows are appended where the last ones went;
+        ``mention`` and ``event_date`` are keyed by passage id, and a batch of
+        random ids dirties a page of them per row, every batch again (10 GB through
+        the write-ahead log for a 100k import). Work tables, not part of the
+        schema's versions: a library without them opens (read-only too) as before.
+        """
+        for statement in _STAGE_TABLES:
+            conn.execute(statement)
+
     def has_staged_analysis(self) -> bool:
         """Whether an import left mentions or dates in the staging tables (it died)."""
+        present = {
+            r[0]
+            for r in self.conn.execute(
+                "SELECT name FROM sqlite_master WHERE type = 'table' "
+                "AND name IN ('mention_stage', 'event_date_stage')"
+            )
+        }
         return any(
-            self.conn.execute(f"SELECT 1 FROM {table} LIMIT 1").fetchone()
-            for table in ("mention_stage", "event_date_stage")
+            self.conn.execute(f"SELECT 1 FROM {table} LIMIT 1").fetchone() for table in present
         )
 
     def merge_staged_analysis(self, conn: sqlite3.Connection) -> list[str]:

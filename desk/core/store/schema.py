@@ -143,42 +143,8 @@ def _v1(conn: sqlite3.Connection) -> None:
             conn.execute(statement)
 
 
-_V2 = """
-CREATE TABLE mention_stage (
-    passage_id TEXT NOT NULL REFERENCES passage(id) ON DELETE CASCADE,
-    entity_id INTEGER NOT NULL REFERENCES entity(id) ON DELETE CASCADE,
-    start INTEGER NOT NULL,
-    "end" INTEGER NOT NULL,
-    surface TEXT NOT NULL
-);
-CREATE TABLE event_date_stage (
-    passage_id TEXT NOT NULL REFERENCES passage(id) ON DELETE CASCADE,
-    date TEXT NOT NULL,
-    precision TEXT NOT NULL,
-    approximate INTEGER NOT NULL,
-    start INTEGER NOT NULL,
-    "end" INTEGER NOT NULL,
-    text TEXT NOT NULL
-);
-"""
-
-
-def _v2(conn: sqlite3.Connection) -> None:
-    """Staging tables for a big import's mentions and dates (see ``Store.stage_analysis``).
-
-    They have no keys, so rows are appended where the last ones went; ``mention``
-    and ``event_date`` are keyed by passage id, and a batch of random ids dirties a
-    page of them per row, every batch again (10 GB through the write-ahead log for
-    a 100k import).
-    """
-    for statement in _V2.split(";\n"):
-        if statement.strip():
-            conn.execute(statement)
-
-
 MIGRATIONS: list[tuple[str, Callable[[sqlite3.Connection], None]]] = [
     ("initial schema", _v1),
-    ("staging tables for imported mentions and dates", _v2),
 ]
 SCHEMA_VERSION = len(MIGRATIONS)
 
