@@ -593,9 +593,15 @@ class MainWindow(QMainWindow):
             feedback.show_status(" · ".join([msg, *res.notices[:3]]), 10000)
             if res.failed:
                 k = len(res.failed)
+                if k == len(paths):
+                    head = f"None of the {count_of(k, 'file')} could be imported."
+                else:
+                    head = (
+                        f"{k} of {count_of(len(paths), 'file')} could not be imported; "
+                        f"the others were ({msg.lower()})."
+                    )
                 feedback.show_error(
-                    f"{k} of {len(paths)} files could not be imported; "
-                    f"the others were ({msg.lower()}).",
+                    head,
                     "\n".join(f"{name}: {why}" for name, why in res.failed),
                     self,
                 )

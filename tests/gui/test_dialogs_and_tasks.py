@@ -128,6 +128,23 @@ def test_import_names_the_files_it_could_not_read(
     box.close()
 
 
+def test_import_of_only_unreadable_files_says_none_could_be(
+    qtbot, window, monkeypatch, tmp_path: Path
+) -> None:  # type: ignore[no-untyped-def]
+    bad = [tmp_path / "a.html", tmp_path / "b.html"]
+    for path in bad:
+        path.write_bytes(b"\x7fELF\x02\x01" + bytes(range(256)) * 2)
+    monkeypatch.setattr(ImportDialog, "exec", lambda dlg: ACCEPTED)
+    before = window.library.stats()["passages"]
+    window.import_files(bad)
+    qtbot.waitUntil(lambda: window.findChild(QMessageBox, "errorDialog") is not None, timeout=20000)
+    box = window.findChild(QMessageBox, "errorDialog")
+    assert box.text() == "None of the 2 files could be imported."
+    assert "a.html looks like a binary file" in box.detailedText()
+    assert window.library.stats()["passages"] == before
+    box.close()
+
+
 def test_long_job_shows_progress_and_cancels(qtbot, window) -> None:  # type: ignore[no-untyped-def]
     results: list[int] = []
 
@@ -248,7 +265,9 @@ def test_markdown_import_from_the_palette_shows_the_index_stage(
     qtbot.waitUntil(lambda: window.palette.edit.hasFocus())
     qtbot.keyClicks(window.palette.edit, "import markdown")
     qtbot.keyClick(window.palette.edit, Qt.Key.Key_Return)
-    qtbot.waitUntil(lambda: "Imported 4 notes" in window.statusBar().currentMessage(), timeout=20000)
+    qtbot.waitUntil(
+        lambda: "Imported 4 notes" in window.statusBar().currentMessage(), timeout=20000
+    )
     assert labels == ["Updating the search index…"]
     assert hidden == [None]
     assert window.library.search("kulma", limit=None).total == 4
