@@ -22,7 +22,7 @@ import click
 from desk import __version__
 from desk.cli import formatting as fmt
 from desk.cli.progress import ProgressBar
-from desk.core.errors import LibraryLocked, UserError
+from desk.core.errors import LibraryLocked, NeedsUpgrade, UserError
 from desk.core.text import count_of
 from desk.core.types import LINK_KINDS, SourceDraft
 from desk.library import Library
@@ -93,7 +93,18 @@ def open_library(ctx: click.Context, *, readonly: bool = False) -> Iterator[Libr
     first_run = not (path / "desk.sqlite").exists()
     bar = _rebuild_bar()
     try:
-        lib = Library.open(path, readonly=readonly, create=not readonly, progress=bar)
+        try:
+            lib = Library.open(path, readonly=readonly, create=not readonly, progress=bar)
+        except NeedsUpgrade:
+            # A reading command on a library this Desk has not upgraded yet: upgrade
+            # it (with its backup) unless another Desk holds it.
+            try:
+                lib = Library.open(path, create=False, progress=bar)
+            except LibraryLocked:
+                raise NeedsUpgrade(
+                    f"The library {path} needs an upgrade, and another Desk holds it; "
+                    "close that one first."
+                ) from None
         if lib.index_needs_repair and lib.readonly and readonly:
             lib = _repaired(lib, bar)
     finally:

@@ -34,6 +34,10 @@ class ReadOnlyLibrary(UserError):
     """A write was attempted on a library opened read-only."""
 
 
+class NeedsUpgrade(ReadOnlyLibrary):
+    """A library opened read-only needs a schema upgrade it cannot take that way."""
+
+
 class LibraryLocked(UserError):
     """Another Desk process holds the library for writing."""
 

@@ -18,7 +18,7 @@ from typing import Any
 import sqlite_utils
 
 from desk.core.clock import now_iso
-from desk.core.errors import CorruptLibrary, NotFound, ReadOnlyLibrary, UserError
+from desk.core.errors import CorruptLibrary, NeedsUpgrade, NotFound, ReadOnlyLibrary, UserError
 from desk.core.store import schema
 from desk.core.types import (
     Annotation,
@@ -158,7 +158,7 @@ class Store:
         """Bring the schema up to date; refuses a newer database."""
         if self.readonly:
             if schema.pending(self.conn):
-                raise ReadOnlyLibrary(
+                raise NeedsUpgrade(
                     "This library needs an upgrade, which a read-only library cannot take."
                 )
             return 0
