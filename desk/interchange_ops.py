@@ -76,7 +76,6 @@ LINK_BATCH = 5000
 # From this many files on, the index is written once at the end rather than
 # per batch: one big Whoosh segment costs far less than dozens merged.
 DEFER_INDEX_AT = 2000
-INDEX_CHUNK = 5000
 # SQLite's page cache (KiB) while a big import runs: its notes' ids are in no
 # particular order, so every insert lands on another page of the passage,
 # mention and date tables; with the default 2 MB most of those are misses.
@@ -413,18 +412,9 @@ class _Importer:
             return
         lib = self.lib
         with lib._lock:
-            try:
-                if not lib.store.has_staged_analysis():
-                    return
-                lib._merge_staged_analysis()
-            except (sqlite3.Error, UserError):  # the store words a full disk as a UserError
-                log.exception("moving an import's mentions and dates into place failed")
-                lib.notices.append(
-                    "The imported notes' entities and dates will be completed when the "
-                    "library is next opened."
-                )
-                return
-        lib.events.emit(Changes(frozenset(self.report.ids), entities=True))
+            moved = lib._merge_staged_analysis()
+        if moved:
+            lib.events.emit(Changes(frozenset(moved), entities=True))
 
     def index_deferred(self, existing: int, progress: Progress | None = None) -> None:
         """Write the deferred passages to the index: rebuild it when they outnumber the rest.
@@ -436,10 +426,7 @@ class _Importer:
             return
         lib = self.lib
         with lib._lock:
-            if not ids:
-                lib._sync_index([])  # records the links' generation
-                return
-            if len(ids) >= existing:
+            if ids and len(ids) >= existing:
                 try:
                     lib._rebuild_index(progress)
                 except Exception:
@@ -449,12 +436,7 @@ class _Importer:
                         "The search index could not be updated; it will be repaired."
                     )
                 return
-            done = 0
-            for chunk in _chunks(ids, INDEX_CHUNK):
-                lib._sync_index(chunk)
-                done += len(chunk)
-                if progress is not None:
-                    progress(done, len(ids))
+            lib._sync_index(ids, progress)  # with none, it records the links' generation
 
     # -- duplicates of foreign notes ------------------------------------------------
 

@@ -49,6 +49,9 @@ LOCK_NAME = ".desk.lock"
 # A database bigger than this gets its daily backup from a background thread.
 BACKGROUND_BACKUP_BYTES = 64 << 20
 
+# Passages written to the index per commit by _sync_index (a big import's thousands).
+SYNC_CHUNK = 5000
+
 Progress = Callable[[int, int], None]
 Cancel = Callable[[], bool]
 
@@ -202,12 +205,10 @@ class Library:
                 lib._load_gazetteer()
             # An import that died before moving its notes' mentions and dates into
             # place: do it now, and index the notes again with their entities.
-            unfinished = (
-                lib._merge_staged_analysis() if not readonly and store.has_staged_analysis() else []
-            )
+            unfinished = [] if readonly else lib._merge_staged_analysis()
             lib._open_index(repair=repair, progress=progress)
-            for chunk in range(0, len(unfinished), 5000):
-                lib._sync_index(unfinished[chunk : chunk + 5000])
+            if unfinished:
+                lib._sync_index(unfinished)
         except sqlite3.DatabaseError as exc:
             raise lib._damaged_at_open(exc) from exc
         except BaseException:
@@ -356,17 +357,30 @@ class Library:
             )
         )
 
-    def _sync_index(self, ids: Iterable[str]) -> None:
-        """Write the given passages to the index (after their transaction committed)."""
+    def _sync_index(self, ids: Iterable[str], progress: Progress | None = None) -> None:
+        """Write the given passages to the index (after their transaction committed).
+
+        SYNC_CHUNK passages at a time, so many (a big import's) are never all in
+        memory; ``progress(done, total)`` hears after each. With no ids it still
+        records the database's generation.
+        """
         ids = list(dict.fromkeys(ids))
         gen = self.store.generation
         try:
-            docs = indexdocs.docs_for(self.store, ids)
-            present = {d.id for d in docs}
-            gone = [pid for pid in ids if pid not in present]
-            if gone:
-                self._index.delete(gone, generation=gen)
-            self._index.upsert(docs, generation=gen)
+            done = 0
+            while True:
+                chunk = ids[done : done + SYNC_CHUNK]
+                docs = indexdocs.docs_for(self.store, chunk)
+                present = {d.id for d in docs}
+                gone = [pid for pid in chunk if pid not in present]
+                if gone:
+                    self._index.delete(gone, generation=gen)
+                self._index.upsert(docs, generation=gen)
+                done += len(chunk)
+                if progress is not None and ids:
+                    progress(done, len(ids))
+                if done >= len(ids):
+                    return
         except Exception:
             # The database holds the change; the index is repaired on next open.
             log.exception("index update failed; it will be reconciled")
@@ -541,9 +555,20 @@ class Library:
 
     def _merge_staged_analysis(self) -> list[str]:
         """Move a big import's staged mentions and dates into place (one transaction);
-        returns the passages' ids."""
-        with self.store.transaction() as conn:
-            return self.store.merge_staged_analysis(conn)
+        returns the passages' ids (none when there were none, or when it failed: a full
+        disk, say; the rows stay staged for the next open, and a notice says so)."""
+        try:
+            if not self.store.has_staged_analysis():
+                return []
+            with self.store.transaction() as conn:
+                return self.store.merge_staged_analysis(conn)
+        except (sqlite3.OperationalError, UserError):  # the store words a full disk so
+            log.exception("moving imported mentions and dates into place failed")
+            self.notices.append(
+                "The imported notes' entities and dates will be completed when the "
+                "library is next opened."
+            )
+            return []
 
     def _load_gazetteer(self) -> None:
         from desk.core.analysis.gazetteer import load_gazetteer

@@ -662,13 +662,8 @@ class MainWindow(QMainWindow):
         lib = self.library
 
         def work(task: Task) -> Any:
-            indexing = False
-
             def index_progress(done: int, total: int) -> None:
-                nonlocal indexing
-                if not indexing:
-                    indexing = True
-                    task.stage("Updating the search index…")
+                task.stage("Updating the search index…")
                 task.report(done, total)
 
             return lib.import_markdown(

@@ -44,6 +44,7 @@ class Task(QObject):
     ) -> None:
         super().__init__()
         self._cancel = threading.Event()
+        self._stage = ""
         self._on_done = on_done
         self._on_error = on_error
         self._done.connect(self._deliver_done)
@@ -59,8 +60,11 @@ class Task(QObject):
         self.progressed.emit(int(done), int(total))
 
     def stage(self, label: str) -> None:
-        """Say the job is now in a stage it cannot cancel (safe from any thread)."""
-        self.staged.emit(label)
+        """Say the job is now in a stage it cannot cancel (safe from any thread);
+        saying it again is a no-op."""
+        if label != self._stage:
+            self._stage = label
+            self.staged.emit(label)
 
     # called on the GUI thread -----------------------------------------------
     def cancel(self) -> None:

@@ -98,6 +98,12 @@ def test_an_import_that_dies_before_the_move_is_completed_at_the_next_open(
         )
         assert _analysis(lib) == (set(), set())
         assert _staged(lib) > 0
+    with monkeypatch.context() as m:  # the disk is still full: the library opens anyway
+        m.setattr(Store, "merge_staged_analysis", full_disk)
+        with Library.open(tmp_library) as lib:
+            assert lib.notices[-1].startswith("The imported notes' entities and dates")
+            assert _staged(lib) > 0
+            assert lib.search("drill", limit=None).total == 5
     with Library.open(tmp_library) as lib:
         assert _staged(lib) == 0
         mentions, dates = _analysis(lib)
